@@ -1,0 +1,334 @@
+"""Environment account connections: one request seen by two accounts.
+
+A connection is stored in its environment account's backend (the owner, whose ARN it
+carries) and indexed in its management account's backend, so either party finds it by id
+without a scan of every account (moto's VPC peering keeps the same two views).
+"""
+
+import dataclasses
+import datetime
+import json
+from typing import TYPE_CHECKING, Any, Optional
+
+from moto.core.utils import utcnow
+from moto.moto_api._internal import mock_random
+from moto.utilities.paginator import paginate
+
+from ..exceptions import (
+    AccessDeniedException,
+    ConflictException,
+    ResourceNotFoundException,
+    ServiceQuotaExceededException,
+    ValidationException,
+)
+from ..quotas import get_quota
+from .tags import check_tags
+
+if TYPE_CHECKING:
+    from .backend import ProtonBackend
+
+PENDING, CONNECTED, REJECTED = "PENDING", "CONNECTED", "REJECTED"
+OPEN_STATUSES = (PENDING, CONNECTED)
+CLIENT_TOKEN_LIFETIME = datetime.timedelta(hours=8)
+QUOTA = "environment_account_connections_per_environment_account"
+ROLE_MEMBERS = ("role_arn", "codebuild_role_arn", "component_role_arn")
+
+PAGINATION_MODEL = {
+    "_list_connections": {
+        "input_token": "next_token",
+        "limit_key": "max_results",
+        "limit_default": 100,
+        "unique_attribute": "id",
+    }
+}
+
+
+@dataclasses.dataclass
+class EnvironmentAccountConnection:
+    id: str
+    arn: str
+    environment_account_id: str
+    management_account_id: str
+    environment_name: str
+    role_arn: Optional[str]
+    codebuild_role_arn: Optional[str]
+    component_role_arn: Optional[str]
+    status: str
+    requested_at: datetime.datetime
+    last_modified_at: datetime.datetime
+
+    def describe(self) -> dict[str, Any]:
+        """A snapshot in the API's shape (the serializer drops what a Summary lacks)."""
+        described = {
+            "arn": self.arn,
+            "id": self.id,
+            "environmentAccountId": self.environment_account_id,
+            "managementAccountId": self.management_account_id,
+            "environmentName": self.environment_name,
+            "roleArn": self.role_arn,
+            "codebuildRoleArn": self.codebuild_role_arn,
+            "componentRoleArn": self.component_role_arn,
+            "status": self.status,
+            "requestedAt": self.requested_at,
+            "lastModifiedAt": self.last_modified_at,
+        }
+        return {k: v for k, v in described.items() if v is not None}
+
+
+@dataclasses.dataclass
+class ClientToken:
+    fingerprint: str
+    connection_id: str
+    expires_at: datetime.datetime
+
+
+def _check_role_arns(account_id: str, roles: dict[str, Optional[str]]) -> None:
+    for member, arn in roles.items():
+        if arn is not None and arn.split(":")[4] != account_id:
+            raise ValidationException(
+                f"{_camel(member)} {arn} must be a role in the environment account "
+                f"{account_id}, the account that calls this operation."
+            )
+
+
+def _camel(snake: str) -> str:
+    head, *rest = snake.split("_")
+    return head + "".join(word.capitalize() for word in rest)
+
+
+class ConnectionsMixin:
+    """The environment account connection operations of `ProtonBackend`."""
+
+    account_id: str
+    region_name: str
+    partition: str
+    connections: dict[str, EnvironmentAccountConnection]
+    managed_connections: dict[str, EnvironmentAccountConnection]
+    connection_client_tokens: dict[str, ClientToken]
+
+    def backend_of(self, account_id: str) -> "ProtonBackend":
+        raise NotImplementedError  # provided by ProtonBackend
+
+    # -- finding a connection, with the who-may-call rules ------------------------------
+
+    def _visible_connection(self, connection_id: str) -> EnvironmentAccountConnection:
+        connection = self.connections.get(connection_id) or self.managed_connections.get(
+            connection_id
+        )
+        if connection is None:
+            raise ResourceNotFoundException(
+                f"The environment account connection {connection_id} was not found."
+            )
+        return connection
+
+    def _as_environment_account(
+        self, connection_id: str, operation: str
+    ) -> EnvironmentAccountConnection:
+        connection = self._visible_connection(connection_id)
+        if connection.environment_account_id != self.account_id:
+            raise AccessDeniedException(
+                f"Only the environment account {connection.environment_account_id} of "
+                f"environment account connection {connection_id} can call {operation}; "
+                f"account {self.account_id} is its management account."
+            )
+        return connection
+
+    def _as_management_account(
+        self, connection_id: str, operation: str
+    ) -> EnvironmentAccountConnection:
+        connection = self._visible_connection(connection_id)
+        if connection.management_account_id != self.account_id:
+            raise AccessDeniedException(
+                f"Only the management account {connection.management_account_id} of "
+                f"environment account connection {connection_id} can call {operation}; "
+                f"account {self.account_id} is its environment account."
+            )
+        return connection
+
+    def connection_in_use(self, connection: EnvironmentAccountConnection) -> bool:
+        """Whether an environment of the management account provisions through it."""
+        return False
+
+    # -- operations ---------------------------------------------------------------------
+
+    def create_environment_account_connection(
+        self,
+        management_account_id: str,
+        environment_name: str,
+        role_arn: Optional[str] = None,
+        codebuild_role_arn: Optional[str] = None,
+        component_role_arn: Optional[str] = None,
+        tags: Optional[list[dict[str, str]]] = None,
+        client_token: Optional[str] = None,
+    ) -> dict[str, Any]:
+        roles = {
+            "role_arn": role_arn,
+            "codebuild_role_arn": codebuild_role_arn,
+            "component_role_arn": component_role_arn,
+        }
+        now = utcnow()
+        fingerprint = json.dumps(
+            [management_account_id, environment_name, roles, tags or []], sort_keys=True
+        )
+        if client_token:
+            remembered = self.connection_client_tokens.get(client_token)
+            if remembered is not None and remembered.expires_at > now:
+                if remembered.fingerprint != fingerprint:
+                    raise ValidationException(
+                        f"Idempotent parameter mismatch: client token {client_token} was "
+                        "already used with different parameters."
+                    )
+                original = self.connections.get(remembered.connection_id)
+                if original is not None:
+                    return {"environmentAccountConnection": original.describe()}
+
+        if management_account_id == self.account_id:
+            raise ValidationException(
+                "managementAccountId must be another account than the environment account "
+                f"{self.account_id} that requests the connection."
+            )
+        if role_arn is None and codebuild_role_arn is None:
+            raise ValidationException(
+                "At least one of roleArn and codebuildRoleArn must be specified."
+            )
+        _check_role_arns(self.account_id, roles)
+        check_tags(tags or [])
+
+        for existing in self.connections.values():
+            if (
+                existing.status in OPEN_STATUSES
+                and existing.management_account_id == management_account_id
+                and existing.environment_name == environment_name
+            ):
+                raise ConflictException(
+                    f"Environment account connection {existing.id} ({existing.status}) "
+                    f"already connects environment account {self.account_id} to management "
+                    f"account {management_account_id} for environment {environment_name}."
+                )
+        quota = get_quota(QUOTA)
+        if len(self.connections) >= quota:
+            raise ServiceQuotaExceededException(
+                f"Environment account {self.account_id} has reached its quota of {quota} "
+                f"environment account connections in {self.region_name} ({QUOTA})."
+            )
+
+        connection_id = str(mock_random.uuid4())
+        connection = EnvironmentAccountConnection(
+            id=connection_id,
+            arn=(
+                f"arn:{self.partition}:proton:{self.region_name}:{self.account_id}:"
+                f"environment-account-connection/{connection_id}"
+            ),
+            environment_account_id=self.account_id,
+            management_account_id=management_account_id,
+            environment_name=environment_name,
+            role_arn=role_arn,
+            codebuild_role_arn=codebuild_role_arn,
+            component_role_arn=component_role_arn,
+            status=PENDING,
+            requested_at=now,
+            last_modified_at=now,
+        )
+        self.connections[connection_id] = connection
+        self.backend_of(management_account_id).managed_connections[connection_id] = connection
+        if tags:
+            self.tagger.tag_resource(connection.arn, tags)  # type: ignore[attr-defined]
+        if client_token:
+            self.connection_client_tokens[client_token] = ClientToken(
+                fingerprint, connection_id, now + CLIENT_TOKEN_LIFETIME
+            )
+        return {"environmentAccountConnection": connection.describe()}
+
+    def get_environment_account_connection(self, id: str) -> dict[str, Any]:
+        return {"environmentAccountConnection": self._visible_connection(id).describe()}
+
+    def list_environment_account_connections(
+        self,
+        requested_by: str,
+        environment_name: Optional[str] = None,
+        statuses: Optional[list[str]] = None,
+        max_results: Optional[int] = None,
+        next_token: Optional[str] = None,
+    ) -> dict[str, Any]:
+        page, token = self._list_connections(
+            requested_by=requested_by,
+            environment_name=environment_name,
+            statuses=statuses,
+            max_results=max_results,
+            next_token=next_token,
+        )
+        result: dict[str, Any] = {"environmentAccountConnections": page}
+        if token:
+            result["nextToken"] = token
+        return result
+
+    @paginate(pagination_model=PAGINATION_MODEL)
+    def _list_connections(
+        self,
+        requested_by: str,
+        environment_name: Optional[str],
+        statuses: Optional[list[str]],
+    ) -> list[dict[str, Any]]:
+        source = self.connections if requested_by == "ENVIRONMENT_ACCOUNT" else self.managed_connections
+        chosen = [
+            c
+            for c in source.values()
+            if (environment_name is None or c.environment_name == environment_name)
+            and (not statuses or c.status in statuses)
+        ]
+        chosen.sort(key=lambda c: (c.requested_at, c.id))
+        return [c.describe() for c in chosen]
+
+    def update_environment_account_connection(
+        self,
+        id: str,
+        role_arn: Optional[str] = None,
+        codebuild_role_arn: Optional[str] = None,
+        component_role_arn: Optional[str] = None,
+    ) -> dict[str, Any]:
+        connection = self._as_environment_account(id, "UpdateEnvironmentAccountConnection")
+        if connection.status == REJECTED:
+            raise ConflictException(
+                f"Environment account connection {id} is REJECTED and can't be updated."
+            )
+        changes = {
+            member: arn
+            for member, arn in zip(ROLE_MEMBERS, (role_arn, codebuild_role_arn, component_role_arn))
+            if arn is not None
+        }
+        _check_role_arns(self.account_id, changes)
+        if any(getattr(connection, member) != arn for member, arn in changes.items()):
+            for member, arn in changes.items():
+                setattr(connection, member, arn)
+            connection.last_modified_at = utcnow()
+        return {"environmentAccountConnection": connection.describe()}
+
+    def accept_environment_account_connection(self, id: str) -> dict[str, Any]:
+        connection = self._as_management_account(id, "AcceptEnvironmentAccountConnection")
+        if connection.status == REJECTED:
+            raise ConflictException(
+                f"Environment account connection {id} is REJECTED and can't be accepted."
+            )
+        if connection.status == PENDING:
+            connection.status = CONNECTED
+            connection.last_modified_at = utcnow()
+        return {"environmentAccountConnection": connection.describe()}
+
+    def reject_environment_account_connection(self, id: str) -> dict[str, Any]:
+        connection = self._as_management_account(id, "RejectEnvironmentAccountConnection")
+        if connection.status != REJECTED:
+            if self.connection_in_use(connection):
+                raise ConflictException(
+                    f"Environment account connection {id} is used by an environment and "
+                    "can't be rejected."
+                )
+            connection.status = REJECTED
+            connection.last_modified_at = utcnow()
+        return {"environmentAccountConnection": connection.describe()}
+
+    def delete_environment_account_connection(self, id: str) -> dict[str, Any]:
+        connection = self._as_environment_account(id, "DeleteEnvironmentAccountConnection")
+        del self.connections[id]
+        self.backend_of(connection.management_account_id).managed_connections.pop(id, None)
+        self.tagger.delete_all_tags_for_resource(connection.arn)  # type: ignore[attr-defined]
+        return {"environmentAccountConnection": connection.describe()}

@@ -1,0 +1,57 @@
+"""Proton's service quotas: AWS's defaults, overridable per test or per server process.
+
+Precedence: `set_quota()` from Python, then `MOTO_PROTON_QUOTA_<NAME>` in the environment,
+then AWS's default. A moto reset keeps overrides; `reset_quotas()` drops them.
+"""
+
+import os
+import threading
+
+#: Defaults from AWS's quota table (per account per Region).
+DEFAULT_QUOTAS: dict[str, int] = {
+    "environment_account_connections_per_environment_account": 1000,
+    "templates": 1000,  # environment and service templates combined
+    "template_versions_per_template": 1000,
+    "environments": 1000,
+    "services": 1000,
+    "service_instances_per_service": 20,
+    "components": 1000,
+}
+
+_overrides: dict[str, int] = {}
+_lock = threading.Lock()
+
+
+def _check_name(name: str) -> None:
+    if name not in DEFAULT_QUOTAS:
+        known = ", ".join(sorted(DEFAULT_QUOTAS))
+        raise ValueError(f"Unknown Proton quota {name!r}; known quotas: {known}")
+
+
+def set_quota(name: str, value: int) -> None:
+    """Override one quota until `reset_quotas()` (moto resets keep it)."""
+    _check_name(name)
+    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        raise ValueError(f"A quota is a whole number >= 0, not {value!r}")
+    with _lock:
+        _overrides[name] = value
+
+
+def reset_quotas() -> None:
+    """Drop every override set with `set_quota()`."""
+    with _lock:
+        _overrides.clear()
+
+
+def get_quota(name: str) -> int:
+    """The quota in force: override, then environment variable, then AWS's default."""
+    _check_name(name)
+    if name in _overrides:
+        return _overrides[name]
+    from_env = os.environ.get(f"MOTO_PROTON_QUOTA_{name.upper()}")
+    if from_env is not None:
+        try:
+            return int(from_env)
+        except ValueError:
+            pass
+    return DEFAULT_QUOTAS[name]
