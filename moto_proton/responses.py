@@ -76,7 +76,9 @@ class ProtonResponse(BaseResponse):
         except Exception as error:  # a bug of ours: answer like AWS, never with a traceback
             log.exception("moto_proton failed on %s", self.headers.get("X-Amz-Target"))
             return self._error(InternalServerException(f"{type(error).__name__}: {error}"))
-        return self.serialized(ActionResult(result))
+        status, headers, body = self.serialized(ActionResult(result))
+        headers, body = self._enrich_response(headers, body)
+        return status, headers, body
 
     def _error(self, error: ProtonError) -> TYPE_RESPONSE:
         headers = dict(self.response_headers) if hasattr(self, "response_headers") else {}

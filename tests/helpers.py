@@ -1,0 +1,57 @@
+"""Raw HTTP calls to Proton, in-process or on the server, for what botocore would refuse."""
+
+import json
+from typing import Any, NamedTuple, Optional, Union
+
+import requests
+
+from moto_proton.testing import ProtonMock
+
+TARGET_PREFIX = "AwsProton20200720"
+UUID = "0a1b2c3d-0000-4000-8000-000000000000"
+
+
+class Raw(NamedTuple):
+    status: int
+    headers: Any
+    body: Any  # parsed JSON, or the text when it is not JSON
+
+    @property
+    def error(self) -> tuple[str, str]:
+        return self.body["__type"], self.body["message"]
+
+
+def raw_call(
+    proton: ProtonMock,
+    operation: Optional[str],
+    body: Union[dict[str, Any], str, bytes, None] = None,
+    account_id: Optional[str] = None,
+    headers: Optional[dict[str, str]] = None,
+    region: str = "us-east-1",
+) -> Raw:
+    url = proton.endpoint_url or f"https://proton.{region}.amazonaws.com"
+    sent = {
+        "Content-Type": "application/x-amz-json-1.0",
+        "Authorization": (
+            f"AWS4-HMAC-SHA256 Credential=testing/20261126/{region}/proton/aws4_request, "
+            "SignedHeaders=host;x-amz-date, Signature=0"
+        ),
+    }
+    if operation is not None:
+        sent["X-Amz-Target"] = f"{TARGET_PREFIX}.{operation}"
+    if account_id:
+        sent["x-moto-account-id"] = account_id
+    sent.update(headers or {})
+    data = json.dumps(body) if isinstance(body, dict) else (body or "{}")
+    response = requests.post(url + "/", data=data, headers=sent, timeout=30)
+    try:
+        parsed: Any = response.json()
+    except ValueError:
+        parsed = response.text
+    return Raw(response.status_code, response.headers, parsed)
+
+
+def error_of(excinfo: Any) -> tuple[str, str]:
+    """(code, message) of a botocore ClientError caught by pytest.raises."""
+    error = excinfo.value.response["Error"]
+    return error["Code"], error["Message"]
