@@ -60,7 +60,10 @@ class TagsMixin:
             raise not_found
         kind, _, name = parts[5].partition("/")
         if kind == "environment-account-connection":
-            connection = self._as_environment_account(name, operation)
+            try:
+                connection = self._as_environment_account(name, operation)
+            except ResourceNotFoundException:
+                raise not_found
             if connection.arn == resource_arn:
                 return
         raise not_found
