@@ -1,0 +1,120 @@
+"""Racing requests against the threaded server lose nothing and duplicate nothing."""
+
+from concurrent.futures import ThreadPoolExecutor
+
+import boto3
+import pytest
+from botocore.config import Config
+from botocore.exceptions import ClientError
+
+import moto_proton
+from moto_proton.testing import act_as_account
+
+ENV, MGMT = "111111111111", "222222222222"
+ROLE = f"arn:aws:iam::{ENV}:role/r"
+THREADS = 16
+
+
+def clients(url, account, count):
+    config = Config(retries={"max_attempts": 1}, max_pool_connections=THREADS)
+    return [
+        act_as_account(boto3.client("proton", region_name="us-east-1", endpoint_url=url, config=config), account)
+        for _ in range(count)
+    ]
+
+
+def race(calls):
+    def run(call):
+        try:
+            return ("ok", call())
+        except ClientError as error:
+            return ("error", error.response)
+
+    with ThreadPoolExecutor(max_workers=THREADS) as pool:
+        return list(pool.map(run, calls))
+
+
+@pytest.fixture
+def url(proton_server_url, aws_credentials):
+    yield proton_server_url
+    moto_proton.reset_quotas()
+
+
+def test_racing_retries_with_one_token_create_one_connection(url):
+    envs = clients(url, ENV, THREADS)
+    results = race([
+        lambda c=c: c.create_environment_account_connection(
+            managementAccountId=MGMT, environmentName="prod", roleArn=ROLE, clientToken="race"
+        )["environmentAccountConnection"]["id"]
+        for c in envs
+    ])
+    assert {kind for kind, _ in results} == {"ok"}
+    assert len({value for _, value in results}) == 1
+    listed = envs[0].list_environment_account_connections(requestedBy="ENVIRONMENT_ACCOUNT")
+    assert len(listed["environmentAccountConnections"]) == 1
+
+
+def test_racing_creates_never_exceed_the_quota(url):
+    moto_proton.set_quota("environment_account_connections_per_environment_account", 5)
+    envs = clients(url, ENV, THREADS)
+    results = race([
+        lambda c=c, i=i: c.create_environment_account_connection(
+            managementAccountId=MGMT, environmentName=f"e{i}", roleArn=ROLE
+        )
+        for i, c in enumerate(envs)
+    ])
+    oks = [r for kind, r in results if kind == "ok"]
+    errors = [r["Error"]["Code"] for kind, r in results if kind == "error"]
+    assert len(oks) == 5
+    assert errors == ["ServiceQuotaExceededException"] * (THREADS - 5)
+    listed = envs[0].list_environment_account_connections(requestedBy="ENVIRONMENT_ACCOUNT")
+    assert len(listed["environmentAccountConnections"]) == 5
+
+
+def test_racing_creates_for_one_environment_make_one_open_connection(url):
+    envs = clients(url, ENV, THREADS)
+    results = race([
+        lambda c=c: c.create_environment_account_connection(
+            managementAccountId=MGMT, environmentName="same", roleArn=ROLE
+        )
+        for c in envs
+    ])
+    kinds = sorted(kind for kind, _ in results)
+    assert kinds.count("ok") == 1
+    assert {r["Error"]["Code"] for kind, r in results if kind == "error"} == {"ConflictException"}
+
+
+def test_racing_accept_reject_delete_end_consistently(url):
+    env = clients(url, ENV, 1)[0]
+    connection_id = env.create_environment_account_connection(
+        managementAccountId=MGMT, environmentName="prod", roleArn=ROLE
+    )["environmentAccountConnection"]["id"]
+    mgmts = clients(url, MGMT, 8)
+    envs = clients(url, ENV, 8)
+    calls = []
+    for i in range(8):
+        calls.append(lambda c=mgmts[i]: c.accept_environment_account_connection(id=connection_id))
+        calls.append(lambda c=mgmts[i]: c.reject_environment_account_connection(id=connection_id))
+        if i == 7:
+            calls.append(lambda c=envs[i]: c.delete_environment_account_connection(id=connection_id))
+        else:
+            calls.append(lambda c=envs[i]: c.update_environment_account_connection(id=connection_id, roleArn=f"arn:aws:iam::{ENV}:role/r{i}"))
+    results = race(calls)
+    statuses = [r.get("ResponseMetadata", {}).get("HTTPStatusCode") for _, r in results if isinstance(r, dict)]
+    assert all(s is None or s < 500 for s in statuses)
+    codes = {r["Error"]["Code"] for kind, r in results if kind == "error"}
+    assert codes <= {"ConflictException", "ResourceNotFoundException"}
+    # Every successful answer is a snapshot of one serial history: ordered by time, the
+    # status never goes back (nothing is CONNECTED or PENDING after it was REJECTED).
+    rank = {"PENDING": 0, "CONNECTED": 1, "REJECTED": 2}
+    views = sorted(
+        (r["environmentAccountConnection"]["lastModifiedAt"], rank[r["environmentAccountConnection"]["status"]])
+        for kind, r in results
+        if kind == "ok"
+    )
+    assert [r for _, r in views] == sorted(r for _, r in views)
+    with pytest.raises(ClientError) as excinfo:
+        env.get_environment_account_connection(id=connection_id)
+    assert excinfo.value.response["Error"]["Code"] == "ResourceNotFoundException"
+    assert env.list_environment_account_connections(requestedBy="ENVIRONMENT_ACCOUNT")["environmentAccountConnections"] == []
+    assert mgmts[0].list_environment_account_connections(requestedBy="MANAGEMENT_ACCOUNT")["environmentAccountConnections"] == []
