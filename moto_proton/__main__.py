@@ -4,8 +4,9 @@ from typing import Optional
 
 
 def main(argv: Optional[list[str]] = None) -> None:
-    import moto_proton  # noqa: F401  (registers Proton)
     from moto.server import main as moto_server_main
+
+    import moto_proton  # noqa: F401  (registers Proton)
 
     moto_server_main(argv)
 

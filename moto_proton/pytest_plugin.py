@@ -18,8 +18,8 @@ import pytest
 from .testing import (
     DEFAULT_REGION,
     ENVIRONMENT_ACCOUNT_ID,
-    MANAGEMENT_ACCOUNT_ID,
     FAKE_CREDENTIALS,
+    MANAGEMENT_ACCOUNT_ID,
     ProtonMock,
     ProtonServer,
 )

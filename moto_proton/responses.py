@@ -30,12 +30,12 @@ from .validation import parse_and_validate
 log = logging.getLogger(__name__)
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def service_model() -> ServiceModel:
     return get_session().get_service_model("proton")
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _operation(target: str) -> OperationModel:
     model = service_model()
     prefix, _, name = target.partition(".")

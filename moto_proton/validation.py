@@ -16,10 +16,15 @@ from botocore.model import OperationModel, Shape
 
 from .exceptions import ValidationException
 
-_NUMBER_TYPES = {"integer": int, "long": int, "float": (int, float), "double": (int, float)}
+_NUMBER_TYPES: dict[str, tuple[type, ...]] = {
+    "integer": (int,),
+    "long": (int,),
+    "float": (int, float),
+    "double": (int, float),
+}
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _pattern(regex: str) -> Optional["re.Pattern[str]"]:
     try:
         return re.compile(regex)
@@ -44,9 +49,7 @@ class _Walker:
 
     def fail(self, value: Any, path: str, constraint: str) -> None:
         shown = "null" if value is None else f"'{_show(value)}'"
-        self.errors.append(
-            f"Value {shown} at '{path}' failed to satisfy constraint: {constraint}"
-        )
+        self.errors.append(f"Value {shown} at '{path}' failed to satisfy constraint: {constraint}")
 
     def walk(self, shape: Shape, value: Any, path: str) -> None:
         kind = shape.type_name
@@ -138,7 +141,9 @@ class _Walker:
     def length(self, shape: Shape, value: Any, path: str) -> None:
         meta = shape.metadata
         if "min" in meta and len(value) < meta["min"]:
-            self.fail(value, path, f"Member must have length greater than or equal to {meta['min']}")
+            self.fail(
+                value, path, f"Member must have length greater than or equal to {meta['min']}"
+            )
         if "max" in meta and len(value) > meta["max"]:
             self.fail(value, path, f"Member must have length less than or equal to {meta['max']}")
 

@@ -18,7 +18,10 @@ THREADS = 16
 def clients(url, account, count):
     config = Config(retries={"max_attempts": 1}, max_pool_connections=THREADS)
     return [
-        act_as_account(boto3.client("proton", region_name="us-east-1", endpoint_url=url, config=config), account)
+        act_as_account(
+            boto3.client("proton", region_name="us-east-1", endpoint_url=url, config=config),
+            account,
+        )
         for _ in range(count)
     ]
 
@@ -42,12 +45,14 @@ def url(proton_server_url, aws_credentials):
 
 def test_racing_retries_with_one_token_create_one_connection(url):
     envs = clients(url, ENV, THREADS)
-    results = race([
-        lambda c=c: c.create_environment_account_connection(
-            managementAccountId=MGMT, environmentName="prod", roleArn=ROLE, clientToken="race"
-        )["environmentAccountConnection"]["id"]
-        for c in envs
-    ])
+    results = race(
+        [
+            lambda c=c: c.create_environment_account_connection(
+                managementAccountId=MGMT, environmentName="prod", roleArn=ROLE, clientToken="race"
+            )["environmentAccountConnection"]["id"]
+            for c in envs
+        ]
+    )
     assert {kind for kind, _ in results} == {"ok"}
     assert len({value for _, value in results}) == 1
     listed = envs[0].list_environment_account_connections(requestedBy="ENVIRONMENT_ACCOUNT")
@@ -57,12 +62,14 @@ def test_racing_retries_with_one_token_create_one_connection(url):
 def test_racing_creates_never_exceed_the_quota(url):
     moto_proton.set_quota("environment_account_connections_per_environment_account", 5)
     envs = clients(url, ENV, THREADS)
-    results = race([
-        lambda c=c, i=i: c.create_environment_account_connection(
-            managementAccountId=MGMT, environmentName=f"e{i}", roleArn=ROLE
-        )
-        for i, c in enumerate(envs)
-    ])
+    results = race(
+        [
+            lambda c=c, i=i: c.create_environment_account_connection(
+                managementAccountId=MGMT, environmentName=f"e{i}", roleArn=ROLE
+            )
+            for i, c in enumerate(envs)
+        ]
+    )
     oks = [r for kind, r in results if kind == "ok"]
     errors = [r["Error"]["Code"] for kind, r in results if kind == "error"]
     assert len(oks) == 5
@@ -73,12 +80,14 @@ def test_racing_creates_never_exceed_the_quota(url):
 
 def test_racing_creates_for_one_environment_make_one_open_connection(url):
     envs = clients(url, ENV, THREADS)
-    results = race([
-        lambda c=c: c.create_environment_account_connection(
-            managementAccountId=MGMT, environmentName="same", roleArn=ROLE
-        )
-        for c in envs
-    ])
+    results = race(
+        [
+            lambda c=c: c.create_environment_account_connection(
+                managementAccountId=MGMT, environmentName="same", roleArn=ROLE
+            )
+            for c in envs
+        ]
+    )
     kinds = sorted(kind for kind, _ in results)
     assert kinds.count("ok") == 1
     assert {r["Error"]["Code"] for kind, r in results if kind == "error"} == {"ConflictException"}
@@ -96,11 +105,21 @@ def test_racing_accept_reject_delete_end_consistently(url):
         calls.append(lambda c=mgmts[i]: c.accept_environment_account_connection(id=connection_id))
         calls.append(lambda c=mgmts[i]: c.reject_environment_account_connection(id=connection_id))
         if i == 7:
-            calls.append(lambda c=envs[i]: c.delete_environment_account_connection(id=connection_id))
+            calls.append(
+                lambda c=envs[i]: c.delete_environment_account_connection(id=connection_id)
+            )
         else:
-            calls.append(lambda c=envs[i]: c.update_environment_account_connection(id=connection_id, roleArn=f"arn:aws:iam::{ENV}:role/r{i}"))
+            calls.append(
+                lambda c=envs[i]: c.update_environment_account_connection(
+                    id=connection_id, roleArn=f"arn:aws:iam::{ENV}:role/r{i}"
+                )
+            )
     results = race(calls)
-    statuses = [r.get("ResponseMetadata", {}).get("HTTPStatusCode") for _, r in results if isinstance(r, dict)]
+    statuses = [
+        r.get("ResponseMetadata", {}).get("HTTPStatusCode")
+        for _, r in results
+        if isinstance(r, dict)
+    ]
     assert all(s is None or s < 500 for s in statuses)
     codes = {r["Error"]["Code"] for kind, r in results if kind == "error"}
     assert codes <= {"ConflictException", "ResourceNotFoundException"}
@@ -108,7 +127,10 @@ def test_racing_accept_reject_delete_end_consistently(url):
     # status never goes back (nothing is CONNECTED or PENDING after it was REJECTED).
     rank = {"PENDING": 0, "CONNECTED": 1, "REJECTED": 2}
     views = sorted(
-        (r["environmentAccountConnection"]["lastModifiedAt"], rank[r["environmentAccountConnection"]["status"]])
+        (
+            r["environmentAccountConnection"]["lastModifiedAt"],
+            rank[r["environmentAccountConnection"]["status"]],
+        )
         for kind, r in results
         if kind == "ok"
     )
@@ -116,5 +138,15 @@ def test_racing_accept_reject_delete_end_consistently(url):
     with pytest.raises(ClientError) as excinfo:
         env.get_environment_account_connection(id=connection_id)
     assert excinfo.value.response["Error"]["Code"] == "ResourceNotFoundException"
-    assert env.list_environment_account_connections(requestedBy="ENVIRONMENT_ACCOUNT")["environmentAccountConnections"] == []
-    assert mgmts[0].list_environment_account_connections(requestedBy="MANAGEMENT_ACCOUNT")["environmentAccountConnections"] == []
+    assert (
+        env.list_environment_account_connections(requestedBy="ENVIRONMENT_ACCOUNT")[
+            "environmentAccountConnections"
+        ]
+        == []
+    )
+    assert (
+        mgmts[0].list_environment_account_connections(requestedBy="MANAGEMENT_ACCOUNT")[
+            "environmentAccountConnections"
+        ]
+        == []
+    )

@@ -122,7 +122,11 @@ def test_unknown_id_is_not_found(env):
             "At least one of roleArn and codebuildRoleArn must be specified.",
         ),
         (
-            {"managementAccountId": MGMT, "environmentName": "e", "componentRoleArn": COMPONENT_ROLE},
+            {
+                "managementAccountId": MGMT,
+                "environmentName": "e",
+                "componentRoleArn": COMPONENT_ROLE,
+            },
             "At least one of roleArn and codebuildRoleArn must be specified.",
         ),
         (
@@ -181,8 +185,10 @@ def test_tag_limits_come_from_the_model(proton, env):
     client = proton.client(account_id=ENV, config=Config(parameter_validation=False))
     with pytest.raises(client.exceptions.ValidationException) as excinfo:
         request_connection(client, tags=[{"key": "k" * 129, "value": "v"}])
-    assert "at 'tags.1.member.key' failed to satisfy constraint: Member must have length " \
+    assert (
+        "at 'tags.1.member.key' failed to satisfy constraint: Member must have length "
         "less than or equal to 128" in error_of(excinfo)[1]
+    )
     with pytest.raises(client.exceptions.ValidationException) as excinfo:
         request_connection(client, tags=[{"key": f"k{i}", "value": "v"} for i in range(51)])
     assert "Member must have length less than or equal to 50" in error_of(excinfo)[1]
@@ -204,9 +210,14 @@ def test_management_account_may_not_update_or_delete(env, mgmt):
     )
     assert excinfo.value.response["ResponseMetadata"]["HTTPStatusCode"] == 403
     with pytest.raises(mgmt.exceptions.AccessDeniedException) as excinfo:
-        mgmt.update_environment_account_connection(id=created["id"], roleArn=f"arn:aws:iam::{MGMT}:role/x")
+        mgmt.update_environment_account_connection(
+            id=created["id"], roleArn=f"arn:aws:iam::{MGMT}:role/x"
+        )
     assert "can call UpdateEnvironmentAccountConnection" in error_of(excinfo)[1]
-    assert env.get_environment_account_connection(id=created["id"])["environmentAccountConnection"] == created
+    assert (
+        env.get_environment_account_connection(id=created["id"])["environmentAccountConnection"]
+        == created
+    )
 
 
 def test_environment_account_may_not_accept_or_reject(env):
@@ -222,18 +233,27 @@ def test_environment_account_may_not_accept_or_reject(env):
             f"Only the management account {MGMT} of environment account connection "
             f"{created['id']} can call {name}; account {ENV} is its environment account.",
         )
-    assert env.get_environment_account_connection(id=created["id"])["environmentAccountConnection"]["status"] == "PENDING"
+    assert (
+        env.get_environment_account_connection(id=created["id"])["environmentAccountConnection"][
+            "status"
+        ]
+        == "PENDING"
+    )
 
 
 def test_a_stranger_can_do_nothing(env, stranger):
     created = request_connection(env)
     calls = [
         lambda: stranger.get_environment_account_connection(id=created["id"]),
-        lambda: stranger.update_environment_account_connection(id=created["id"], roleArn=f"arn:aws:iam::{STRANGER}:role/r"),
+        lambda: stranger.update_environment_account_connection(
+            id=created["id"], roleArn=f"arn:aws:iam::{STRANGER}:role/r"
+        ),
         lambda: stranger.accept_environment_account_connection(id=created["id"]),
         lambda: stranger.reject_environment_account_connection(id=created["id"]),
         lambda: stranger.delete_environment_account_connection(id=created["id"]),
-        lambda: stranger.tag_resource(resourceArn=created["arn"], tags=[{"key": "a", "value": "b"}]),
+        lambda: stranger.tag_resource(
+            resourceArn=created["arn"], tags=[{"key": "a", "value": "b"}]
+        ),
         lambda: stranger.untag_resource(resourceArn=created["arn"], tagKeys=["a"]),
         lambda: stranger.list_tags_for_resource(resourceArn=created["arn"]),
     ]
@@ -242,7 +262,10 @@ def test_a_stranger_can_do_nothing(env, stranger):
             call()
     for by in ("ENVIRONMENT_ACCOUNT", "MANAGEMENT_ACCOUNT"):
         assert ids(stranger.list_environment_account_connections(requestedBy=by)) == []
-    assert env.get_environment_account_connection(id=created["id"])["environmentAccountConnection"] == created
+    assert (
+        env.get_environment_account_connection(id=created["id"])["environmentAccountConnection"]
+        == created
+    )
 
 
 # -- the state machine -------------------------------------------------------------------
@@ -251,13 +274,20 @@ def test_a_stranger_can_do_nothing(env, stranger):
 def test_accept_connects_and_keeps_requested_at(env, mgmt):
     created = request_connection(env)
     time.sleep(0.01)
-    accepted = mgmt.accept_environment_account_connection(id=created["id"])["environmentAccountConnection"]
+    accepted = mgmt.accept_environment_account_connection(id=created["id"])[
+        "environmentAccountConnection"
+    ]
     assert accepted["status"] == "CONNECTED"
     assert accepted["requestedAt"] == created["requestedAt"]
     assert accepted["lastModifiedAt"] > created["lastModifiedAt"]
-    again = mgmt.accept_environment_account_connection(id=created["id"])["environmentAccountConnection"]
+    again = mgmt.accept_environment_account_connection(id=created["id"])[
+        "environmentAccountConnection"
+    ]
     assert again == accepted
-    assert env.get_environment_account_connection(id=created["id"])["environmentAccountConnection"] == accepted
+    assert (
+        env.get_environment_account_connection(id=created["id"])["environmentAccountConnection"]
+        == accepted
+    )
 
 
 @pytest.mark.parametrize("accept_first", [False, True])
@@ -266,10 +296,15 @@ def test_reject_is_terminal(env, mgmt, accept_first):
     if accept_first:
         mgmt.accept_environment_account_connection(id=created["id"])
     time.sleep(0.01)
-    rejected = mgmt.reject_environment_account_connection(id=created["id"])["environmentAccountConnection"]
+    rejected = mgmt.reject_environment_account_connection(id=created["id"])[
+        "environmentAccountConnection"
+    ]
     assert rejected["status"] == "REJECTED"
     assert rejected["lastModifiedAt"] > created["lastModifiedAt"]
-    assert mgmt.reject_environment_account_connection(id=created["id"])["environmentAccountConnection"] == rejected
+    assert (
+        mgmt.reject_environment_account_connection(id=created["id"])["environmentAccountConnection"]
+        == rejected
+    )
 
     with pytest.raises(mgmt.exceptions.ConflictException) as excinfo:
         mgmt.accept_environment_account_connection(id=created["id"])
@@ -284,7 +319,10 @@ def test_reject_is_terminal(env, mgmt, accept_first):
         "ConflictException",
         f"Environment account connection {created['id']} is REJECTED and can't be updated.",
     )
-    assert env.get_environment_account_connection(id=created["id"])["environmentAccountConnection"] == rejected
+    assert (
+        env.get_environment_account_connection(id=created["id"])["environmentAccountConnection"]
+        == rejected
+    )
 
 
 def test_update_replaces_only_the_roles_given(env, mgmt):
@@ -300,7 +338,10 @@ def test_update_replaces_only_the_roles_given(env, mgmt):
     assert updated["status"] == "PENDING"
     assert updated["requestedAt"] == created["requestedAt"]
     assert updated["lastModifiedAt"] > created["lastModifiedAt"]
-    assert mgmt.get_environment_account_connection(id=created["id"])["environmentAccountConnection"] == updated
+    assert (
+        mgmt.get_environment_account_connection(id=created["id"])["environmentAccountConnection"]
+        == updated
+    )
 
 
 def test_update_that_changes_nothing_leaves_the_connection_untouched(env):
@@ -314,9 +355,16 @@ def test_update_that_changes_nothing_leaves_the_connection_untouched(env):
 def test_update_checks_role_accounts(env):
     created = request_connection(env)
     with pytest.raises(env.exceptions.ValidationException) as excinfo:
-        env.update_environment_account_connection(id=created["id"], componentRoleArn=f"arn:aws:iam::{MGMT}:role/c")
-    assert error_of(excinfo)[1].startswith(f"componentRoleArn arn:aws:iam::{MGMT}:role/c must be a role")
-    assert env.get_environment_account_connection(id=created["id"])["environmentAccountConnection"] == created
+        env.update_environment_account_connection(
+            id=created["id"], componentRoleArn=f"arn:aws:iam::{MGMT}:role/c"
+        )
+    assert error_of(excinfo)[1].startswith(
+        f"componentRoleArn arn:aws:iam::{MGMT}:role/c must be a role"
+    )
+    assert (
+        env.get_environment_account_connection(id=created["id"])["environmentAccountConnection"]
+        == created
+    )
 
 
 @pytest.mark.parametrize("state", ["PENDING", "CONNECTED", "REJECTED"])
@@ -326,8 +374,12 @@ def test_delete_works_in_every_state_and_returns_the_last_view(env, mgmt, state)
         mgmt.accept_environment_account_connection(id=created["id"])
     if state == "REJECTED":
         mgmt.reject_environment_account_connection(id=created["id"])
-    before = env.get_environment_account_connection(id=created["id"])["environmentAccountConnection"]
-    deleted = env.delete_environment_account_connection(id=created["id"])["environmentAccountConnection"]
+    before = env.get_environment_account_connection(id=created["id"])[
+        "environmentAccountConnection"
+    ]
+    deleted = env.delete_environment_account_connection(id=created["id"])[
+        "environmentAccountConnection"
+    ]
     assert deleted == before
     for client in (env, mgmt):
         with pytest.raises(client.exceptions.ResourceNotFoundException):
@@ -354,7 +406,9 @@ def test_second_open_connection_for_the_same_environment_conflicts(env, mgmt):
     mgmt.accept_environment_account_connection(id=first["id"])
     with pytest.raises(env.exceptions.ConflictException):
         request_connection(env)
-    assert ids(env.list_environment_account_connections(requestedBy="ENVIRONMENT_ACCOUNT")) == [first["id"]]
+    assert ids(env.list_environment_account_connections(requestedBy="ENVIRONMENT_ACCOUNT")) == [
+        first["id"]
+    ]
     # Other environment names and other management accounts are independent.
     request_connection(env, name="staging")
     env.create_environment_account_connection(
@@ -372,7 +426,9 @@ def test_same_token_same_parameters_returns_the_original(env):
     first = request_connection(env, clientToken="token-1")
     again = request_connection(env, clientToken="token-1")
     assert again == first
-    assert ids(env.list_environment_account_connections(requestedBy="ENVIRONMENT_ACCOUNT")) == [first["id"]]
+    assert ids(env.list_environment_account_connections(requestedBy="ENVIRONMENT_ACCOUNT")) == [
+        first["id"]
+    ]
 
 
 def test_same_token_other_parameters_is_a_mismatch(env):
@@ -384,7 +440,9 @@ def test_same_token_other_parameters_is_a_mismatch(env):
         "Idempotent parameter mismatch: client token token-1 was already used with different "
         "parameters.",
     )
-    assert ids(env.list_environment_account_connections(requestedBy="ENVIRONMENT_ACCOUNT")) == [first["id"]]
+    assert ids(env.list_environment_account_connections(requestedBy="ENVIRONMENT_ACCOUNT")) == [
+        first["id"]
+    ]
 
 
 def test_tokens_do_not_use_quota(env):
@@ -404,7 +462,9 @@ def test_tokens_are_per_account_and_region(proton, env):
     first = request_connection(env, clientToken="shared")
     other_account = proton.client(account_id=STRANGER)
     theirs = other_account.create_environment_account_connection(
-        managementAccountId=MGMT, environmentName="prod", roleArn=f"arn:aws:iam::{STRANGER}:role/r",
+        managementAccountId=MGMT,
+        environmentName="prod",
+        roleArn=f"arn:aws:iam::{STRANGER}:role/r",
         clientToken="shared",
     )["environmentAccountConnection"]
     other_region = proton.client(account_id=ENV, region="eu-west-1")
@@ -475,29 +535,56 @@ def test_list_by_party_with_filters(env, mgmt):
     c = request_connection(env, name="c")
     mgmt.accept_environment_account_connection(id=b["id"])
     mgmt.reject_environment_account_connection(id=c["id"])
-    assert ids(env.list_environment_account_connections(requestedBy="ENVIRONMENT_ACCOUNT")) == [a["id"], b["id"], c["id"]]
-    assert ids(mgmt.list_environment_account_connections(requestedBy="MANAGEMENT_ACCOUNT")) == [a["id"], b["id"], c["id"]]
+    assert ids(env.list_environment_account_connections(requestedBy="ENVIRONMENT_ACCOUNT")) == [
+        a["id"],
+        b["id"],
+        c["id"],
+    ]
+    assert ids(mgmt.list_environment_account_connections(requestedBy="MANAGEMENT_ACCOUNT")) == [
+        a["id"],
+        b["id"],
+        c["id"],
+    ]
     assert ids(env.list_environment_account_connections(requestedBy="MANAGEMENT_ACCOUNT")) == []
     assert ids(mgmt.list_environment_account_connections(requestedBy="ENVIRONMENT_ACCOUNT")) == []
-    assert ids(mgmt.list_environment_account_connections(
-        requestedBy="MANAGEMENT_ACCOUNT", statuses=["PENDING", "CONNECTED"]
-    )) == [a["id"], b["id"]]
-    assert ids(mgmt.list_environment_account_connections(
-        requestedBy="MANAGEMENT_ACCOUNT", statuses=["CONNECTED"], environmentName="a"
-    )) == []
-    assert ids(env.list_environment_account_connections(
-        requestedBy="ENVIRONMENT_ACCOUNT", environmentName="c"
-    )) == [c["id"]]
+    assert ids(
+        mgmt.list_environment_account_connections(
+            requestedBy="MANAGEMENT_ACCOUNT", statuses=["PENDING", "CONNECTED"]
+        )
+    ) == [a["id"], b["id"]]
+    assert (
+        ids(
+            mgmt.list_environment_account_connections(
+                requestedBy="MANAGEMENT_ACCOUNT", statuses=["CONNECTED"], environmentName="a"
+            )
+        )
+        == []
+    )
+    assert ids(
+        env.list_environment_account_connections(
+            requestedBy="ENVIRONMENT_ACCOUNT", environmentName="c"
+        )
+    ) == [c["id"]]
 
 
 def test_list_items_are_summaries(env):
     request_connection(env, codebuildRoleArn=CODEBUILD_ROLE, componentRoleArn=COMPONENT_ROLE)
-    item = env.list_environment_account_connections(requestedBy="ENVIRONMENT_ACCOUNT")["environmentAccountConnections"][0]
+    item = env.list_environment_account_connections(requestedBy="ENVIRONMENT_ACCOUNT")[
+        "environmentAccountConnections"
+    ][0]
     assert "codebuildRoleArn" not in item
     assert item["componentRoleArn"] == COMPONENT_ROLE
     assert set(item) == {
-        "arn", "id", "environmentAccountId", "managementAccountId", "environmentName",
-        "roleArn", "componentRoleArn", "status", "requestedAt", "lastModifiedAt",
+        "arn",
+        "id",
+        "environmentAccountId",
+        "managementAccountId",
+        "environmentName",
+        "roleArn",
+        "componentRoleArn",
+        "status",
+        "requestedAt",
+        "lastModifiedAt",
     }
 
 
@@ -517,7 +604,9 @@ def test_pagination_with_boto3_paginator(env, mgmt):
     assert seen == created
     assert len(tokens) == 2 and len(set(tokens)) == 2
     paginator = mgmt.get_paginator("list_environment_account_connections")
-    pages = list(paginator.paginate(requestedBy="MANAGEMENT_ACCOUNT", PaginationConfig={"PageSize": 2}))
+    pages = list(
+        paginator.paginate(requestedBy="MANAGEMENT_ACCOUNT", PaginationConfig={"PageSize": 2})
+    )
     assert len(pages) == 4
     assert [c["id"] for p in pages for c in p["environmentAccountConnections"]] == created
 
@@ -528,7 +617,9 @@ def test_default_page_size_is_100(env):
         request_connection(env, name=f"e{i}")
     page = env.list_environment_account_connections(requestedBy="ENVIRONMENT_ACCOUNT")
     assert len(page["environmentAccountConnections"]) == 100
-    rest = env.list_environment_account_connections(requestedBy="ENVIRONMENT_ACCOUNT", nextToken=page["nextToken"])
+    rest = env.list_environment_account_connections(
+        requestedBy="ENVIRONMENT_ACCOUNT", nextToken=page["nextToken"]
+    )
     assert len(rest["environmentAccountConnections"]) == 1 and "nextToken" not in rest
 
 
@@ -536,7 +627,10 @@ def test_default_page_size_is_100(env):
 def test_forged_token_is_a_validation_error(env, token):
     with pytest.raises(env.exceptions.ValidationException) as excinfo:
         env.list_environment_account_connections(requestedBy="ENVIRONMENT_ACCOUNT", nextToken=token)
-    assert error_of(excinfo) == ("ValidationException", "The nextToken is not valid for this request.")
+    assert error_of(excinfo) == (
+        "ValidationException",
+        "The nextToken is not valid for this request.",
+    )
 
 
 def test_token_from_other_filters_is_rejected(env):
@@ -566,9 +660,12 @@ def test_tags_are_managed_by_the_environment_account(env, mgmt):
     created = request_connection(env, tags=[{"key": "team", "value": "a"}])
     arn = created["arn"]
     assert env.list_tags_for_resource(resourceArn=arn)["tags"] == [{"key": "team", "value": "a"}]
-    env.tag_resource(resourceArn=arn, tags=[{"key": "team", "value": "b"}, {"key": "cost", "value": ""}])
+    env.tag_resource(
+        resourceArn=arn, tags=[{"key": "team", "value": "b"}, {"key": "cost", "value": ""}]
+    )
     assert env.list_tags_for_resource(resourceArn=arn)["tags"] == [
-        {"key": "cost", "value": ""}, {"key": "team", "value": "b"},
+        {"key": "cost", "value": ""},
+        {"key": "team", "value": "b"},
     ]
     env.untag_resource(resourceArn=arn, tagKeys=["team", "absent"])
     assert env.list_tags_for_resource(resourceArn=arn)["tags"] == [{"key": "cost", "value": ""}]

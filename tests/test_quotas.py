@@ -49,7 +49,9 @@ def test_moto_reset_keeps_overrides(proton):
     moto_proton.set_quota(NAME, 1)
     client = proton.client(account_id="111111111111")
     role = "arn:aws:iam::111111111111:role/r"
-    client.create_environment_account_connection(managementAccountId="222222222222", environmentName="a", roleArn=role)
+    client.create_environment_account_connection(
+        managementAccountId="222222222222", environmentName="a", roleArn=role
+    )
     if proton.endpoint_url:
         import requests
 
@@ -58,6 +60,10 @@ def test_moto_reset_keeps_overrides(proton):
         from moto.core.models import BackendDict
 
         BackendDict.reset()
-    client.create_environment_account_connection(managementAccountId="222222222222", environmentName="a", roleArn=role)
+    client.create_environment_account_connection(
+        managementAccountId="222222222222", environmentName="a", roleArn=role
+    )
     with pytest.raises(client.exceptions.ServiceQuotaExceededException):
-        client.create_environment_account_connection(managementAccountId="222222222222", environmentName="b", roleArn=role)
+        client.create_environment_account_connection(
+            managementAccountId="222222222222", environmentName="b", roleArn=role
+        )

@@ -108,7 +108,10 @@ def _seeded_id(proton, seed):
     url = proton.endpoint_url or "http://motoapi.amazonaws.com"
     requests.post(f"{url}/moto-api/seed?a={seed}")
     client = proton.client()
-    connection = create(client, name=f"seeded{seed}x{len(client.list_environment_account_connections(requestedBy='ENVIRONMENT_ACCOUNT')['environmentAccountConnections'])}")
+    connection = create(
+        client,
+        name=f"seeded{seed}x{len(client.list_environment_account_connections(requestedBy='ENVIRONMENT_ACCOUNT')['environmentAccountConnections'])}",
+    )
     return connection["id"]
 
 
@@ -169,6 +172,8 @@ def test_plugin_fixtures_give_two_accounts(proton_accounts):
 
 
 def test_raw_call_helper_reaches_proton(proton):
-    result = raw_call(proton, "ListEnvironmentAccountConnections", {"requestedBy": "ENVIRONMENT_ACCOUNT"})
+    result = raw_call(
+        proton, "ListEnvironmentAccountConnections", {"requestedBy": "ENVIRONMENT_ACCOUNT"}
+    )
     assert result.status == 200
     assert result.body == {"environmentAccountConnections": []}

@@ -64,7 +64,10 @@ def test_missing_target_is_unknown_operation(proton):
 def test_unknown_target_is_unknown_operation(proton, target):
     result = raw_call(proton, None, {}, headers={"X-Amz-Target": target})
     assert result.status == 400
-    assert result.error == ("UnknownOperationException", f"Unknown operation: X-Amz-Target '{target}'")
+    assert result.error == (
+        "UnknownOperationException",
+        f"Unknown operation: X-Amz-Target '{target}'",
+    )
 
 
 def test_every_model_error_status(proton):
@@ -196,7 +199,9 @@ def test_null_counts_as_absent_and_unknown_members_are_ignored(proton):
     assert result.status == 200
     assert "codebuildRoleArn" not in result.body["environmentAccountConnection"]
     required_null = raw_call(
-        proton, "CreateEnvironmentAccountConnection", {"managementAccountId": None, "environmentName": "e"}
+        proton,
+        "CreateEnvironmentAccountConnection",
+        {"managementAccountId": None, "environmentName": "e"},
     )
     assert "Value null at 'managementAccountId'" in required_null.error[1]
 

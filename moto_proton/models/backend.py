@@ -41,7 +41,8 @@ class ProtonBackend(ConnectionsMixin, TagsMixin, BaseBackend):
         return urls
 
     def backend_of(self, account_id: str) -> "ProtonBackend":
-        return proton_backends[account_id][self.region_name]
+        backend: ProtonBackend = proton_backends[account_id][self.region_name]
+        return backend
 
 
 proton_backends: Any = BackendDict(

@@ -8,6 +8,7 @@ without a scan of every account (moto's VPC peering keeps the same two views).
 import dataclasses
 import datetime
 import json
+from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, Optional
 
 from moto.core.utils import utcnow
@@ -82,7 +83,7 @@ class ClientToken:
     expires_at: datetime.datetime
 
 
-def _check_role_arns(account_id: str, roles: dict[str, Optional[str]]) -> None:
+def _check_role_arns(account_id: str, roles: Mapping[str, Optional[str]]) -> None:
     for member, arn in roles.items():
         if arn is not None and arn.split(":")[4] != account_id:
             raise ValidationException(
@@ -269,7 +270,9 @@ class ConnectionsMixin:
         environment_name: Optional[str],
         statuses: Optional[list[str]],
     ) -> list[dict[str, Any]]:
-        source = self.connections if requested_by == "ENVIRONMENT_ACCOUNT" else self.managed_connections
+        source = (
+            self.connections if requested_by == "ENVIRONMENT_ACCOUNT" else self.managed_connections
+        )
         chosen = [
             c
             for c in source.values()

@@ -103,4 +103,6 @@ class TagsMixin:
 
     @paginate(pagination_model=PAGINATION_MODEL)
     def _list_tags(self, resource_arn: str) -> list[dict[str, str]]:
-        return sorted(self.tagger.list_tags_for_resource(resource_arn)["tags"], key=lambda t: t["key"])
+        return sorted(
+            self.tagger.list_tags_for_resource(resource_arn)["tags"], key=lambda t: t["key"]
+        )
