@@ -6,6 +6,8 @@
 - The `moto-proton-server` console script and `python -m moto_proton`, started as processes.
 """
 
+from __future__ import annotations
+
 import json
 import os
 import re
@@ -19,7 +21,7 @@ import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, Optional
+from typing import Any
 
 import boto3
 import pytest
@@ -78,6 +80,7 @@ def test_javascript_sdk_v3_lifecycle(proton_server_url: str) -> None:
     run = subprocess.run(
         ["node", str(JS_DIR / "lifecycle.mjs"), proton_server_url],
         capture_output=True,
+        check=False,
         text=True,
         timeout=60,
         cwd=JS_DIR,
@@ -217,7 +220,7 @@ class Cli:
         self.endpoint_url = endpoint_url
         self.env = clean_environment(**credentials)
 
-    def run(self, *args: str) -> "subprocess.CompletedProcess[str]":
+    def run(self, *args: str) -> subprocess.CompletedProcess[str]:
         return subprocess.run(
             [
                 sys.executable,
@@ -232,6 +235,7 @@ class Cli:
                 "json",
             ],
             capture_output=True,
+            check=False,
             text=True,
             timeout=60,
             env=self.env,
@@ -244,7 +248,7 @@ class Cli:
         assert done.returncode == 0, f"aws {' '.join(args)} failed: {done.stderr}"
         return json.loads(done.stdout) if done.stdout.strip() else None
 
-    def assume(self, account_id: str) -> "Cli":
+    def assume(self, account_id: str) -> Cli:
         """A CLI whose credentials are those of a role in `account_id`, from STS."""
         assumed = self.json(
             "sts",
@@ -300,9 +304,9 @@ def test_aws_cli_lifecycle_with_assumed_role_accounts(proton_server_url: str) ->
     assert created["requestedAt"] == created["lastModifiedAt"]
     assert abs(created["requestedAt"] - time.time()) < 300
 
-    accepted = mgmt.json(
-        "proton", "accept-environment-account-connection", "--id", connection_id
-    )["environmentAccountConnection"]
+    accepted = mgmt.json("proton", "accept-environment-account-connection", "--id", connection_id)[
+        "environmentAccountConnection"
+    ]
     assert accepted["status"] == "CONNECTED"
     assert accepted["requestedAt"] == created["requestedAt"]
     assert accepted["lastModifiedAt"] >= created["lastModifiedAt"]
@@ -358,13 +362,16 @@ def test_aws_cli_lifecycle_with_assumed_role_accounts(proton_server_url: str) ->
     assert updated["lastModifiedAt"] >= accepted["lastModifiedAt"]
 
     arn = created["arn"]
-    assert env.json("proton", "tag-resource", "--resource-arn", arn, "--tags", "key=owner,value=cli") is None
+    tagged = env.json(
+        "proton", "tag-resource", "--resource-arn", arn, "--tags", "key=owner,value=cli"
+    )
+    assert tagged is None  # TagResource's output is empty, so the CLI prints nothing
     tags = env.json("proton", "list-tags-for-resource", "--resource-arn", arn)["tags"]
     assert sorted_tags(tags) == [("owner", "cli"), ("team", "platform")]
 
-    rejected = mgmt.json(
-        "proton", "reject-environment-account-connection", "--id", connection_id
-    )["environmentAccountConnection"]
+    rejected = mgmt.json("proton", "reject-environment-account-connection", "--id", connection_id)[
+        "environmentAccountConnection"
+    ]
     assert rejected["status"] == "REJECTED"
     assert rejected["roleArn"] == new_role
 
@@ -374,9 +381,9 @@ def test_aws_cli_lifecycle_with_assumed_role_accounts(proton_server_url: str) ->
     assert "AccessDeniedException" in denied.stderr
     assert "DeleteEnvironmentAccountConnection" in denied.stderr
 
-    deleted = env.json(
-        "proton", "delete-environment-account-connection", "--id", connection_id
-    )["environmentAccountConnection"]
+    deleted = env.json("proton", "delete-environment-account-connection", "--id", connection_id)[
+        "environmentAccountConnection"
+    ]
     assert deleted["id"] == connection_id
     assert deleted["status"] == "REJECTED"
 
@@ -397,7 +404,7 @@ def free_port() -> int:
 
 @contextmanager
 def server_process(
-    command: list[str], port: int, log: Path, env: Optional[dict[str, str]] = None
+    command: list[str], port: int, log: Path, env: dict[str, str] | None = None
 ) -> Iterator[str]:
     """Start a server process, wait until `GET /moto-api/` answers, yield its URL, stop it."""
     url = f"http://127.0.0.1:{port}"
@@ -494,7 +501,7 @@ def test_python_dash_m_serves_proton(tmp_path: Path) -> None:
         first = create_connection(environment, "module-first", ENVIRONMENT_ACCOUNT)
         second = create_connection(environment, "module-second", ENVIRONMENT_ACCOUNT)
         assert first["arn"] == connection_arn(first["id"])
-        listed = management.list_environment_account_connections(
-            requestedBy="MANAGEMENT_ACCOUNT"
-        )["environmentAccountConnections"]
+        listed = management.list_environment_account_connections(requestedBy="MANAGEMENT_ACCOUNT")[
+            "environmentAccountConnections"
+        ]
         assert [item["id"] for item in listed] == [first["id"], second["id"]]
