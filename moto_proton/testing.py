@@ -1,8 +1,13 @@
-"""Helpers for tests: Proton in-process or against a live server, clients per account."""
+"""Helpers for tests: Proton in-process or against a live server, clients per account, and
+`proton_state()`, a comparable snapshot of everything Proton stores."""
 
+import dataclasses
+import datetime
 import json
+import threading
 import urllib.request
-from types import TracebackType
+from collections.abc import Iterable, Mapping
+from types import ModuleType, TracebackType
 from typing import Any, Optional
 
 import boto3
@@ -43,6 +48,7 @@ class ProtonMock:
         self.endpoint_url = endpoint_url
         self.region = region
         self._mock: Any = None
+        self._transitions: set[str] = set()
 
     @property
     def mode(self) -> str:
@@ -60,10 +66,30 @@ class ProtonMock:
         exc: Optional[BaseException],
         traceback: Optional[TracebackType],
     ) -> None:
+        for model_name in sorted(self._transitions):
+            self._moto_api("state-manager/unset-transition", {"model_name": model_name})
+        self._transitions.clear()
         if self._mock is not None:
             self._mock.stop()
             self._mock = None
         quotas.reset_quotas()
+
+    def _moto_api(self, path: str, body: dict[str, Any]) -> None:
+        import requests
+
+        url = self.endpoint_url or "http://motoapi.amazonaws.com"
+        requests.post(f"{url}/moto-api/{path}", json=body, timeout=30).raise_for_status()
+
+    def set_transition(self, model_name: str, transition: dict[str, Any]) -> None:
+        """Choose how a status progresses (moto's state manager), in either mode, until exit.
+
+        E.g. `set_transition("proton::deployment", {"progression": "manual", "times": 3})`
+        keeps deployments IN_PROGRESS for three reads.
+        """
+        self._moto_api(
+            "state-manager/set-transition", {"model_name": model_name, "transition": transition}
+        )
+        self._transitions.add(model_name)
 
     def client(
         self,
@@ -108,3 +134,90 @@ class ProtonServer:
             f"{self.url}/moto-api/seed?a={seed}", method="POST", data=json.dumps({}).encode()
         )
         urllib.request.urlopen(request).read()
+
+
+#: Attributes of a backend that say where it lives, not what it stores.
+NOT_STATE = frozenset({"region_name", "account_id", "partition"})
+
+
+def proton_state(account_ids: Optional[Iterable[str]] = None) -> dict[str, Any]:
+    """Everything Proton stores, as plain data: `{account_id: {region: {attribute: value}}}`.
+
+    Walks `moto_proton.models.proton_backends` (the server started by `ProtonServer` lives in
+    the same process, so this sees its state too) and converts every attribute of every
+    backend generically: dataclasses with `dataclasses.asdict`, moto's `TaggingService` as its
+    `.tags`, dicts, lists, tuples and sets recursively, other objects through their `vars()`.
+    Datetimes stay `datetime` objects; scalars stay as they are. New kinds of resources added
+    to `ProtonBackend` are included without changing this function.
+
+    Backends that store nothing (every attribute empty) are left out, so a request that merely
+    made moto create the backend of a new account or Region does not count as a change. Two
+    snapshots are equal exactly when Proton's stored state is the same: use it to prove that a
+    failed request changed nothing::
+
+        before = proton_state()
+        ...  # a request that fails
+        assert proton_state() == before
+
+    `account_ids` limits the snapshot to those accounts. The snapshot is taken under Proton's
+    lock, so it never sees half of a concurrent request.
+    """
+    from .models import PROTON_LOCK, proton_backends
+
+    wanted = None if account_ids is None else set(account_ids)
+    state: dict[str, Any] = {}
+    with PROTON_LOCK:
+        for account_id, regions in list(proton_backends.items()):
+            if wanted is not None and account_id not in wanted:
+                continue
+            for region, backend in list(regions.items()):
+                stored = {
+                    name: _plain(value)
+                    for name, value in vars(backend).items()
+                    if name not in NOT_STATE and not _is_machinery(value)
+                }
+                if not _is_empty(stored):
+                    state.setdefault(account_id, {})[region] = stored
+    return state
+
+
+def _is_machinery(value: Any) -> bool:
+    """Locks, modules and functions a backend may hold: not stored state."""
+    lock_types = (type(threading.Lock()), type(threading.RLock()))
+    return isinstance(value, (ModuleType, *lock_types)) or callable(value)
+
+
+def _plain(value: Any, _path: tuple[int, ...] = ()) -> Any:
+    if value is None or isinstance(value, (str, bytes, int, float, datetime.datetime)):
+        return value
+    if id(value) in _path:  # an object that refers back to one of its containers
+        return "<cycle>"
+    path = (*_path, id(value))
+    from moto.utilities.tagging_service import TaggingService
+
+    if isinstance(value, TaggingService):
+        return _plain(value.tags, path)
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return _plain(dataclasses.asdict(value), path)
+    if isinstance(value, Mapping):
+        return {key: _plain(item, path) for key, item in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_plain(item, path) for item in value]
+    if isinstance(value, (set, frozenset)):
+        return sorted((_plain(item, path) for item in value), key=repr)
+    if hasattr(value, "__dict__"):
+        return {
+            "__class__": type(value).__name__,
+            **{
+                name: _plain(item, path)
+                for name, item in vars(value).items()
+                if not _is_machinery(item)
+            },
+        }
+    return value
+
+
+def _is_empty(value: Any) -> bool:
+    if isinstance(value, dict):
+        return all(_is_empty(item) for key, item in value.items() if key != "__class__")
+    return not value

@@ -85,6 +85,10 @@ class _Walker:
                     self.fail(None, prefix + name, "Member must not be null")
                 continue
             self.walk(member, member_value, prefix + name)
+        if getattr(shape, "is_tagged_union", False) and path:
+            chosen = [name for name in shape.members if value.get(name) is not None]
+            if len(chosen) != 1:
+                self.fail(value, path, "Member must have exactly one member set")
 
     def list(self, shape: Any, value: Any, path: str) -> None:
         if not isinstance(value, list):

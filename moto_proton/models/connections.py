@@ -7,7 +7,6 @@ without a scan of every account (moto's VPC peering keeps the same two views).
 
 import dataclasses
 import datetime
-import json
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, Optional
 
@@ -23,6 +22,7 @@ from ..exceptions import (
     ValidationException,
 )
 from ..quotas import get_quota
+from .idempotency import ClientTokens, fingerprint
 from .tags import check_tags
 
 if TYPE_CHECKING:
@@ -30,7 +30,6 @@ if TYPE_CHECKING:
 
 PENDING, CONNECTED, REJECTED = "PENDING", "CONNECTED", "REJECTED"
 OPEN_STATUSES = (PENDING, CONNECTED)
-CLIENT_TOKEN_LIFETIME = datetime.timedelta(hours=8)
 QUOTA = "environment_account_connections_per_environment_account"
 ROLE_MEMBERS = ("role_arn", "codebuild_role_arn", "component_role_arn")
 
@@ -76,13 +75,6 @@ class EnvironmentAccountConnection:
         return {k: v for k, v in described.items() if v is not None}
 
 
-@dataclasses.dataclass
-class ClientToken:
-    fingerprint: str
-    connection_id: str
-    expires_at: datetime.datetime
-
-
 def _check_role_arns(account_id: str, roles: Mapping[str, Optional[str]]) -> None:
     for member, arn in roles.items():
         if arn is not None and arn.split(":")[4] != account_id:
@@ -105,10 +97,22 @@ class ConnectionsMixin:
     partition: str
     connections: dict[str, EnvironmentAccountConnection]
     managed_connections: dict[str, EnvironmentAccountConnection]
-    connection_client_tokens: dict[str, ClientToken]
+    connection_client_tokens: ClientTokens
 
-    def backend_of(self, account_id: str) -> "ProtonBackend":
-        raise NotImplementedError  # provided by ProtonBackend
+    if TYPE_CHECKING:  # provided by ProtonBackend's other parts
+
+        def backend_of(self, account_id: str) -> "ProtonBackend": ...
+
+        def connection_in_use(self, connection: "EnvironmentAccountConnection") -> bool: ...
+
+        def drop_tags(self, arn: str) -> None: ...
+
+        def add_tags(
+            self,
+            arn: str,
+            tags: Optional[list[dict[str, str]]],
+            managed: Optional[dict[str, str]] = None,
+        ) -> None: ...
 
     # -- finding a connection, with the who-may-call rules ------------------------------
 
@@ -146,10 +150,6 @@ class ConnectionsMixin:
             )
         return connection
 
-    def connection_in_use(self, connection: EnvironmentAccountConnection) -> bool:
-        """Whether an environment of the management account provisions through it."""
-        return False
-
     # -- operations ---------------------------------------------------------------------
 
     def create_environment_account_connection(
@@ -167,21 +167,10 @@ class ConnectionsMixin:
             "codebuild_role_arn": codebuild_role_arn,
             "component_role_arn": component_role_arn,
         }
-        now = utcnow()
-        fingerprint = json.dumps(
-            [management_account_id, environment_name, roles, tags or []], sort_keys=True
-        )
-        if client_token:
-            remembered = self.connection_client_tokens.get(client_token)
-            if remembered is not None and remembered.expires_at > now:
-                if remembered.fingerprint != fingerprint:
-                    raise ValidationException(
-                        f"Idempotent parameter mismatch: client token {client_token} was "
-                        "already used with different parameters."
-                    )
-                original = self.connections.get(remembered.connection_id)
-                if original is not None:
-                    return {"environmentAccountConnection": original.describe()}
+        request = fingerprint(management_account_id, environment_name, roles, tags or [])
+        original_id = self.connection_client_tokens.replay(client_token, request)
+        if original_id in self.connections:
+            return {"environmentAccountConnection": self.connections[original_id].describe()}
 
         if management_account_id == self.account_id:
             raise ValidationException(
@@ -193,7 +182,7 @@ class ConnectionsMixin:
                 "At least one of roleArn and codebuildRoleArn must be specified."
             )
         _check_role_arns(self.account_id, roles)
-        check_tags(tags or [])
+        check_tags(tags)
 
         for existing in self.connections.values():
             if (
@@ -214,6 +203,7 @@ class ConnectionsMixin:
             )
 
         connection_id = str(mock_random.uuid4())
+        now = utcnow()
         connection = EnvironmentAccountConnection(
             id=connection_id,
             arn=(
@@ -230,14 +220,10 @@ class ConnectionsMixin:
             requested_at=now,
             last_modified_at=now,
         )
+        self.add_tags(connection.arn, tags)
         self.connections[connection_id] = connection
         self.backend_of(management_account_id).managed_connections[connection_id] = connection
-        if tags:
-            self.tagger.tag_resource(connection.arn, tags)  # type: ignore[attr-defined]
-        if client_token:
-            self.connection_client_tokens[client_token] = ClientToken(
-                fingerprint, connection_id, now + CLIENT_TOKEN_LIFETIME
-            )
+        self.connection_client_tokens.remember(client_token, request, connection_id)
         return {"environmentAccountConnection": connection.describe()}
 
     def get_environment_account_connection(self, id: str) -> dict[str, Any]:
@@ -320,7 +306,7 @@ class ConnectionsMixin:
     def reject_environment_account_connection(self, id: str) -> dict[str, Any]:
         connection = self._as_management_account(id, "RejectEnvironmentAccountConnection")
         if connection.status != REJECTED:
-            if self.connection_in_use(connection):
+            if self.backend_of(connection.management_account_id).connection_in_use(connection):
                 raise ConflictException(
                     f"Environment account connection {id} is used by an environment and "
                     "can't be rejected."
@@ -333,5 +319,5 @@ class ConnectionsMixin:
         connection = self._as_environment_account(id, "DeleteEnvironmentAccountConnection")
         del self.connections[id]
         self.backend_of(connection.management_account_id).managed_connections.pop(id, None)
-        self.tagger.delete_all_tags_for_resource(connection.arn)  # type: ignore[attr-defined]
+        self.drop_tags(connection.arn)
         return {"environmentAccountConnection": connection.describe()}

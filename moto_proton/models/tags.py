@@ -1,4 +1,9 @@
-"""Tags on Proton resources: TagResource, UntagResource, ListTagsForResource."""
+"""Tags on Proton resources: TagResource, UntagResource, ListTagsForResource.
+
+Users may set at most 50 tags on a resource; keys that begin with `aws:` are AWS's (the
+`aws:proton:*` tags Proton adds to environments): users can neither set nor remove them, and
+they do not count toward the 50.
+"""
 
 from typing import TYPE_CHECKING, Any, Optional
 
@@ -10,7 +15,7 @@ from ..exceptions import ResourceNotFoundException, ValidationException
 if TYPE_CHECKING:
     from .connections import EnvironmentAccountConnection
 
-MAX_TAGS = 50
+MAX_USER_TAGS = 50
 PAGINATION_MODEL = {
     "_list_tags": {
         "input_token": "next_token",
@@ -25,9 +30,13 @@ def new_tagger() -> TaggingService:
     return TaggingService(tag_name="tags", key_name="key", value_name="value")
 
 
-def check_tags(tags: list[dict[str, str]]) -> None:
-    for tag in tags:
-        if tag["key"].lower().startswith("aws:"):
+def _reserved(key: str) -> bool:
+    return key.lower().startswith("aws:")
+
+
+def check_tags(tags: Optional[list[dict[str, str]]]) -> None:
+    for tag in tags or []:
+        if _reserved(tag["key"]):
             raise ValidationException(
                 f"Tag key {tag['key']} is not allowed: keys that begin with 'aws:' are "
                 "reserved for AWS."
@@ -42,13 +51,36 @@ class TagsMixin:
     partition: str
     tagger: TaggingService
 
-    def backend_of(self, account_id: str) -> Any:
-        raise NotImplementedError  # provided by ProtonBackend
+    if TYPE_CHECKING:  # provided by ProtonBackend's other parts
 
-    def _as_environment_account(
-        self, connection_id: str, operation: str
-    ) -> "EnvironmentAccountConnection":
-        raise NotImplementedError  # provided by ConnectionsMixin
+        def _as_environment_account(
+            self, connection_id: str, operation: str
+        ) -> "EnvironmentAccountConnection": ...
+
+        def owns_resource(self, kind: str, name: str) -> bool: ...
+
+    def add_tags(
+        self,
+        arn: str,
+        tags: Optional[list[dict[str, str]]],
+        managed: Optional[dict[str, str]] = None,
+    ) -> None:
+        """Tag a resource (new or existing) with user tags, checked, and AWS's own tags."""
+        check_tags(tags)
+        current = self.tagger.get_tag_dict_for_resource(arn)
+        current.update({t["key"]: t["value"] for t in tags or []})
+        user_tags = [k for k in current if not _reserved(k)]
+        if len(user_tags) > MAX_USER_TAGS:
+            raise ValidationException(
+                f"A resource can have at most {MAX_USER_TAGS} tags; {arn} would have "
+                f"{len(user_tags)}."
+            )
+        everything = list(tags or []) + [{"key": k, "value": v} for k, v in (managed or {}).items()]
+        if everything:
+            self.tagger.tag_resource(arn, everything)
+
+    def drop_tags(self, arn: str) -> None:
+        self.tagger.delete_all_tags_for_resource(arn)
 
     def _check_taggable(self, resource_arn: str, operation: str) -> None:
         """Raise unless `resource_arn` is a resource of this Region the caller may tag."""
@@ -66,23 +98,22 @@ class TagsMixin:
                 raise not_found
             if connection.arn == resource_arn:
                 return
+        elif parts[4] == self.account_id and self.owns_resource(kind, name):
+            return
         raise not_found
 
     def tag_resource(self, resource_arn: str, tags: list[dict[str, str]]) -> dict[str, Any]:
         self._check_taggable(resource_arn, "TagResource")
-        check_tags(tags)
-        merged = self.tagger.get_tag_dict_for_resource(resource_arn)
-        merged.update({t["key"]: t["value"] for t in tags})
-        if len(merged) > MAX_TAGS:
-            raise ValidationException(
-                f"A resource can have at most {MAX_TAGS} tags; {resource_arn} would have "
-                f"{len(merged)}."
-            )
-        self.tagger.tag_resource(resource_arn, tags)
+        self.add_tags(resource_arn, tags)
         return {}
 
     def untag_resource(self, resource_arn: str, tag_keys: list[str]) -> dict[str, Any]:
         self._check_taggable(resource_arn, "UntagResource")
+        for key in tag_keys:
+            if _reserved(key):
+                raise ValidationException(
+                    f"Tag key {key} can't be removed: keys that begin with 'aws:' are AWS's."
+                )
         self.tagger.untag_resource_using_names(resource_arn, tag_keys)
         return {}
 
@@ -96,13 +127,9 @@ class TagsMixin:
         page, token = self._list_tags(
             resource_arn=resource_arn, max_results=max_results, next_token=next_token
         )
-        result: dict[str, Any] = {"tags": page}
-        if token:
-            result["nextToken"] = token
-        return result
+        return {"tags": page, "nextToken": token}
 
     @paginate(pagination_model=PAGINATION_MODEL)
     def _list_tags(self, resource_arn: str) -> list[dict[str, str]]:
-        return sorted(
-            self.tagger.list_tags_for_resource(resource_arn)["tags"], key=lambda t: t["key"]
-        )
+        tags = self.tagger.list_tags_for_resource(resource_arn)["tags"]
+        return sorted(tags, key=lambda t: t["key"])

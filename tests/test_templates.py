@@ -1,0 +1,281 @@
+"""Environment templates and versions: registration, publishing, recommended versions."""
+
+import pytest
+
+import moto_proton
+
+from .helpers import error_of, raw_call
+
+SOURCE = {"s3": {"bucket": "templates-bucket", "key": "vpc/v1.tar.gz"}}
+MODEL = "proton::environment-template-version"
+
+
+@pytest.fixture
+def client(proton):
+    return proton.client()
+
+
+def new_version(client, template="vpc", major=None, **extra):
+    params = {"templateName": template, "source": SOURCE, **extra}
+    if major:
+        params["majorVersion"] = major
+    return client.create_environment_template_version(**params)["environmentTemplateVersion"]
+
+
+def publish(client, template, major, minor):
+    return client.update_environment_template_version(
+        templateName=template, majorVersion=major, minorVersion=minor, status="PUBLISHED"
+    )["environmentTemplateVersion"]
+
+
+def test_template_lifecycle(client):
+    created = client.create_environment_template(
+        name="vpc",
+        displayName="VPC",
+        description="shared network",
+        tags=[{"key": "team", "value": "platform"}],
+    )["environmentTemplate"]
+    assert created["arn"] == "arn:aws:proton:us-east-1:123456789012:environment-template/vpc"
+    assert created["createdAt"] == created["lastModifiedAt"]
+    assert "recommendedVersion" not in created
+    assert client.get_environment_template(name="vpc")["environmentTemplate"] == created
+    assert client.list_tags_for_resource(resourceArn=created["arn"])["tags"] == [
+        {"key": "team", "value": "platform"}
+    ]
+    updated = client.update_environment_template(name="vpc", description="network")[
+        "environmentTemplate"
+    ]
+    assert updated["description"] == "network" and updated["displayName"] == "VPC"
+    assert updated["lastModifiedAt"] >= created["lastModifiedAt"]
+    listed = client.list_environment_templates()["templates"]
+    assert [t["name"] for t in listed] == ["vpc"]
+    deleted = client.delete_environment_template(name="vpc")["environmentTemplate"]
+    assert deleted["name"] == "vpc"
+    with pytest.raises(client.exceptions.ResourceNotFoundException) as excinfo:
+        client.get_environment_template(name="vpc")
+    assert error_of(excinfo) == (
+        "ResourceNotFoundException",
+        "The environment template vpc was not found.",
+    )
+    with pytest.raises(client.exceptions.ResourceNotFoundException):
+        client.list_tags_for_resource(resourceArn=created["arn"])
+
+
+def test_duplicate_template_conflicts(client):
+    client.create_environment_template(name="vpc")
+    with pytest.raises(client.exceptions.ConflictException) as excinfo:
+        client.create_environment_template(name="vpc")
+    assert error_of(excinfo) == (
+        "ConflictException",
+        "The environment template vpc already exists.",
+    )
+
+
+def test_template_quota(client):
+    moto_proton.set_quota("templates", 1)
+    client.create_environment_template(name="a")
+    with pytest.raises(client.exceptions.ServiceQuotaExceededException) as excinfo:
+        client.create_environment_template(name="b")
+    assert "quota of 1 templates" in error_of(excinfo)[1]
+    assert [t["name"] for t in client.list_environment_templates()["templates"]] == ["a"]
+
+
+def test_versions_register_then_draft_then_published(client):
+    client.create_environment_template(name="vpc")
+    created = new_version(client, description="first")
+    assert (created["majorVersion"], created["minorVersion"]) == ("1", "0")
+    assert created["status"] == "REGISTRATION_IN_PROGRESS"
+    assert created["arn"].endswith(":environment-template/vpc:1.0")
+    client.get_waiter("environment_template_version_registered").wait(
+        templateName="vpc",
+        majorVersion="1",
+        minorVersion="0",
+        WaiterConfig={"Delay": 0, "MaxAttempts": 3},
+    )
+    got = client.get_environment_template_version(
+        templateName="vpc", majorVersion="1", minorVersion="0"
+    )
+    assert got["environmentTemplateVersion"]["status"] == "DRAFT"
+    assert "recommendedMinorVersion" not in got["environmentTemplateVersion"]
+    published = publish(client, "vpc", "1", "0")
+    assert published["status"] == "PUBLISHED"
+    assert published["recommendedMinorVersion"] == "0"
+    assert (
+        client.get_environment_template(name="vpc")["environmentTemplate"]["recommendedVersion"]
+        == "1.0"
+    )
+
+
+def test_manual_progression_keeps_registering(client, proton):
+    proton.set_transition(MODEL, {"progression": "manual", "times": 2})
+    client.create_environment_template(name="vpc")
+    new_version(client)
+
+    def status():
+        return client.get_environment_template_version(
+            templateName="vpc", majorVersion="1", minorVersion="0"
+        )["environmentTemplateVersion"]["status"]
+
+    assert status() == "REGISTRATION_IN_PROGRESS"
+    with pytest.raises(client.exceptions.ValidationException) as excinfo:
+        publish(client, "vpc", "1", "0")
+    assert (
+        "can only change from DRAFT to PUBLISHED, not from REGISTRATION_IN_PROGRESS"
+        in error_of(excinfo)[1]
+    )
+    assert status() == "DRAFT"
+
+
+def test_transitions_are_registered_with_moto(proton):
+    from moto.moto_api import state_manager
+
+    assert {MODEL, "proton::deployment", "proton::environment-deletion"} <= set(
+        state_manager.get_registered_models()
+    )
+
+
+def test_version_numbering(client):
+    client.create_environment_template(name="vpc")
+    assert (new_version(client)["majorVersion"], new_version(client)["majorVersion"]) == ("1", "2")
+    minor = new_version(client, major="1")
+    assert (minor["majorVersion"], minor["minorVersion"]) == ("1", "1")
+    with pytest.raises(client.exceptions.ValidationException) as excinfo:
+        new_version(client, major="7")
+    assert error_of(excinfo)[1] == (
+        "majorVersion 7 does not exist for environment template vpc; omit majorVersion to "
+        "create the next major version."
+    )
+    listed = client.list_environment_template_versions(templateName="vpc")["templateVersions"]
+    assert [(v["majorVersion"], v["minorVersion"]) for v in listed] == [
+        ("1", "0"),
+        ("1", "1"),
+        ("2", "0"),
+    ]
+    only_one = client.list_environment_template_versions(templateName="vpc", majorVersion="1")
+    assert len(only_one["templateVersions"]) == 2
+
+
+def test_recommended_version_is_highest_published(client):
+    client.create_environment_template(name="vpc")
+    new_version(client)
+    new_version(client, major="1")
+    new_version(client)
+    publish(client, "vpc", "1", "1")
+    assert (
+        client.get_environment_template(name="vpc")["environmentTemplate"]["recommendedVersion"]
+        == "1.1"
+    )
+    publish(client, "vpc", "1", "0")
+    assert (
+        client.get_environment_template(name="vpc")["environmentTemplate"]["recommendedVersion"]
+        == "1.1"
+    )
+    publish(client, "vpc", "2", "0")
+    assert (
+        client.get_environment_template(name="vpc")["environmentTemplate"]["recommendedVersion"]
+        == "2.0"
+    )
+    v10 = client.get_environment_template_version(
+        templateName="vpc", majorVersion="1", minorVersion="0"
+    )
+    assert v10["environmentTemplateVersion"]["recommendedMinorVersion"] == "1"
+
+
+def test_status_only_moves_draft_to_published(client):
+    client.create_environment_template(name="vpc")
+    new_version(client)
+    publish(client, "vpc", "1", "0")
+    assert publish(client, "vpc", "1", "0")["status"] == "PUBLISHED"
+    with pytest.raises(client.exceptions.ValidationException) as excinfo:
+        client.update_environment_template_version(
+            templateName="vpc", majorVersion="1", minorVersion="0", status="DRAFT"
+        )
+    assert error_of(excinfo)[1] == (
+        "The status of environment template version vpc:1.0 can only change from DRAFT to "
+        "PUBLISHED, not from PUBLISHED to DRAFT."
+    )
+
+
+def test_deletion_rules(client):
+    client.create_environment_template(name="vpc")
+    new_version(client)
+    new_version(client, major="1")
+    publish(client, "vpc", "1", "1")
+    with pytest.raises(client.exceptions.ConflictException) as excinfo:
+        client.delete_environment_template(name="vpc")
+    assert error_of(excinfo)[1] == "The environment template vpc has 2 versions; delete them first."
+    with pytest.raises(client.exceptions.ConflictException) as excinfo:
+        client.delete_environment_template_version(
+            templateName="vpc", majorVersion="1", minorVersion="1"
+        )
+    assert (
+        "is the recommended version of its major version and can only be deleted last"
+        in error_of(excinfo)[1]
+    )
+    client.delete_environment_template_version(
+        templateName="vpc", majorVersion="1", minorVersion="0"
+    )
+    deleted = client.delete_environment_template_version(
+        templateName="vpc", majorVersion="1", minorVersion="1"
+    )
+    assert deleted["environmentTemplateVersion"]["status"] == "PUBLISHED"
+    client.delete_environment_template(name="vpc")
+    assert client.list_environment_templates()["templates"] == []
+
+
+def test_versions_need_a_template_and_a_source(client, proton):
+    with pytest.raises(client.exceptions.ResourceNotFoundException):
+        new_version(client, template="nothing")
+    client.create_environment_template(name="vpc")
+    result = raw_call(
+        proton, "CreateEnvironmentTemplateVersion", {"templateName": "vpc", "source": {}}
+    )
+    assert result.error == (
+        "ValidationException",
+        "1 validation error detected: Value '{}' at 'source' failed to satisfy constraint: "
+        "Member must have exactly one member set",
+    )
+    with pytest.raises(client.exceptions.ResourceNotFoundException) as excinfo:
+        client.get_environment_template_version(
+            templateName="vpc", majorVersion="1", minorVersion="0"
+        )
+    assert error_of(excinfo)[1] == "The environment template version vpc:1.0 was not found."
+
+
+def test_version_quota_and_idempotency(client):
+    client.create_environment_template(name="vpc")
+    moto_proton.set_quota("template_versions_per_template", 1)
+    first = new_version(client, clientToken="tok")
+    retried = new_version(client, clientToken="tok")
+    assert retried["arn"] == first["arn"] and retried["createdAt"] == first["createdAt"]
+    again = client.list_environment_template_versions(templateName="vpc")["templateVersions"]
+    assert len(again) == 1
+    with pytest.raises(client.exceptions.ValidationException) as excinfo:
+        new_version(client, clientToken="tok", description="other")
+    assert error_of(excinfo)[1].startswith("Idempotent parameter mismatch")
+    with pytest.raises(client.exceptions.ServiceQuotaExceededException):
+        new_version(client)
+
+
+def test_version_tags(client):
+    client.create_environment_template(name="vpc")
+    version = new_version(client, tags=[{"key": "k", "value": "v"}])
+    assert client.list_tags_for_resource(resourceArn=version["arn"])["tags"] == [
+        {"key": "k", "value": "v"}
+    ]
+    client.tag_resource(resourceArn=version["arn"], tags=[{"key": "x", "value": "y"}])
+    client.untag_resource(resourceArn=version["arn"], tagKeys=["k"])
+    assert client.list_tags_for_resource(resourceArn=version["arn"])["tags"] == [
+        {"key": "x", "value": "y"}
+    ]
+
+
+def test_templates_belong_to_their_account(proton):
+    owner = proton.client(account_id="111111111111")
+    other = proton.client(account_id="333333333333")
+    template = owner.create_environment_template(name="vpc")["environmentTemplate"]
+    with pytest.raises(other.exceptions.ResourceNotFoundException):
+        other.get_environment_template(name="vpc")
+    with pytest.raises(other.exceptions.ResourceNotFoundException):
+        other.tag_resource(resourceArn=template["arn"], tags=[{"key": "a", "value": "b"}])
+    assert other.list_environment_templates()["templates"] == []
