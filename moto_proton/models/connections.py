@@ -22,25 +22,19 @@ from ..exceptions import (
     ValidationException,
 )
 from ..quotas import get_quota
+from .base import BackendParts, pagination_model
 from .idempotency import ClientTokens, fingerprint
 from .tags import check_tags
 
 if TYPE_CHECKING:
-    from .backend import ProtonBackend
+    pass
 
 PENDING, CONNECTED, REJECTED = "PENDING", "CONNECTED", "REJECTED"
 OPEN_STATUSES = (PENDING, CONNECTED)
 QUOTA = "environment_account_connections_per_environment_account"
 ROLE_MEMBERS = ("role_arn", "codebuild_role_arn", "component_role_arn")
 
-PAGINATION_MODEL = {
-    "_list_connections": {
-        "input_token": "next_token",
-        "limit_key": "max_results",
-        "limit_default": 100,
-        "unique_attribute": "id",
-    }
-}
+PAGINATION_MODEL = pagination_model(_list_connections="id")
 
 
 @dataclasses.dataclass
@@ -89,30 +83,10 @@ def _camel(snake: str) -> str:
     return head + "".join(word.capitalize() for word in rest)
 
 
-class ConnectionsMixin:
+class ConnectionsMixin(BackendParts):
     """The environment account connection operations of `ProtonBackend`."""
 
-    account_id: str
-    region_name: str
-    partition: str
-    connections: dict[str, EnvironmentAccountConnection]
-    managed_connections: dict[str, EnvironmentAccountConnection]
     connection_client_tokens: ClientTokens
-
-    if TYPE_CHECKING:  # provided by ProtonBackend's other parts
-
-        def backend_of(self, account_id: str) -> "ProtonBackend": ...
-
-        def connection_in_use(self, connection: "EnvironmentAccountConnection") -> bool: ...
-
-        def drop_tags(self, arn: str) -> None: ...
-
-        def add_tags(
-            self,
-            arn: str,
-            tags: Optional[list[dict[str, str]]],
-            managed: Optional[dict[str, str]] = None,
-        ) -> None: ...
 
     # -- finding a connection, with the who-may-call rules ------------------------------
 

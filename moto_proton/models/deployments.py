@@ -15,9 +15,10 @@ from moto.moto_api._internal.managed_state_model import ManagedState
 from moto.utilities.paginator import paginate
 
 from ..exceptions import ResourceNotFoundException, ValidationException
+from .base import BackendParts, pagination_model
 
 if TYPE_CHECKING:
-    from .environments import Environment
+    pass
 
 DEPLOYMENT_MODEL = "proton::deployment"
 state_manager.register_default_transition(DEPLOYMENT_MODEL, {"progression": "immediate"})
@@ -29,14 +30,7 @@ IN_PROGRESS, SUCCEEDED, CANCELLING, CANCELLED = (
 )
 SETTLED = ("SUCCEEDED", "FAILED", "CANCELLED")
 
-PAGINATION_MODEL = {
-    "_list_deployments": {
-        "input_token": "next_token",
-        "limit_key": "max_results",
-        "limit_default": 100,
-        "unique_attribute": "id",
-    }
-}
+PAGINATION_MODEL = pagination_model(_list_deployments="id")
 
 
 class Deployment(ManagedState):
@@ -95,15 +89,8 @@ class Deployment(ManagedState):
         return {k: v for k, v in described.items() if v is not None}
 
 
-class DeploymentsMixin:
+class DeploymentsMixin(BackendParts):
     """GetDeployment, ListDeployments and DeleteDeployment of `ProtonBackend`."""
-
-    deployments: dict[str, Deployment]
-    environments: dict[str, "Environment"]
-
-    if TYPE_CHECKING:
-
-        def sync_environment(self, environment: "Environment") -> str: ...
 
     def _settle(self, deployment: Deployment) -> str:
         """The deployment's status, with its environment brought up to date first."""

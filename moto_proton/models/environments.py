@@ -7,7 +7,7 @@ through moto's state manager as `proton::environment-deletion`.
 
 import dataclasses
 import datetime
-from typing import TYPE_CHECKING, Any, Optional
+from typing import Any, Optional
 
 from moto.core.utils import utcnow
 from moto.moto_api import state_manager
@@ -21,6 +21,7 @@ from ..exceptions import (
     ValidationException,
 )
 from ..quotas import get_quota
+from .base import BackendParts, pagination_model
 from .connections import CONNECTED, EnvironmentAccountConnection
 from .deployments import CANCELLING, IN_PROGRESS, SUCCEEDED, Deployment
 from .templates import PUBLISHED, EnvironmentTemplate, TemplateVersion, version_key
@@ -30,14 +31,7 @@ state_manager.register_default_transition(DELETION_MODEL, {"progression": "immed
 DELETING, DELETED = "DELETE_IN_PROGRESS", "DELETE_COMPLETE"
 BUSY = (IN_PROGRESS, CANCELLING)
 
-PAGINATION_MODEL = {
-    "_list_environments": {
-        "input_token": "next_token",
-        "limit_key": "max_results",
-        "limit_default": 100,
-        "unique_attribute": "name",
-    }
-}
+PAGINATION_MODEL = pagination_model(_list_environments="name")
 
 
 @dataclasses.dataclass
@@ -105,30 +99,8 @@ class Environment:
         return {k: v for k, v in described.items() if v is not None}
 
 
-class EnvironmentsMixin:
+class EnvironmentsMixin(BackendParts):
     """The environment operations of `ProtonBackend`."""
-
-    account_id: str
-    region_name: str
-    environments: dict[str, Environment]
-    deployments: dict[str, Deployment]
-    connections: dict[str, EnvironmentAccountConnection]
-    managed_connections: dict[str, EnvironmentAccountConnection]
-
-    if TYPE_CHECKING:  # provided by ProtonBackend's other parts
-
-        def arn(self, resource: str) -> str: ...
-
-        def template(self, name: str) -> EnvironmentTemplate: ...
-
-        def add_tags(
-            self,
-            arn: str,
-            tags: Optional[list[dict[str, str]]],
-            managed: Optional[dict[str, str]] = None,
-        ) -> None: ...
-
-        def drop_tags(self, arn: str) -> None: ...
 
     # -- status, as the state manager moves it ------------------------------------------
 

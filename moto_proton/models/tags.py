@@ -11,19 +11,13 @@ from moto.utilities.paginator import paginate
 from moto.utilities.tagging_service import TaggingService
 
 from ..exceptions import ResourceNotFoundException, ValidationException
+from .base import BackendParts, pagination_model
 
 if TYPE_CHECKING:
-    from .connections import EnvironmentAccountConnection
+    pass
 
 MAX_USER_TAGS = 50
-PAGINATION_MODEL = {
-    "_list_tags": {
-        "input_token": "next_token",
-        "limit_key": "max_results",
-        "limit_default": 100,
-        "unique_attribute": "key",
-    }
-}
+PAGINATION_MODEL = pagination_model(_list_tags="key")
 
 
 def new_tagger() -> TaggingService:
@@ -43,21 +37,8 @@ def check_tags(tags: Optional[list[dict[str, str]]]) -> None:
             )
 
 
-class TagsMixin:
+class TagsMixin(BackendParts):
     """The tagging operations of `ProtonBackend`, for every kind of Proton resource."""
-
-    account_id: str
-    region_name: str
-    partition: str
-    tagger: TaggingService
-
-    if TYPE_CHECKING:  # provided by ProtonBackend's other parts
-
-        def _as_environment_account(
-            self, connection_id: str, operation: str
-        ) -> "EnvironmentAccountConnection": ...
-
-        def owns_resource(self, kind: str, name: str) -> bool: ...
 
     def add_tags(
         self,

@@ -22,24 +22,17 @@ from ..exceptions import (
     ValidationException,
 )
 from ..quotas import get_quota
+from .base import BackendParts, pagination_model
 from .idempotency import ClientTokens, fingerprint
 
 if TYPE_CHECKING:
-    from .environments import Environment
+    pass
 
 REGISTERING, DRAFT, PUBLISHED = "REGISTRATION_IN_PROGRESS", "DRAFT", "PUBLISHED"
 VERSION_MODEL = "proton::environment-template-version"
 state_manager.register_default_transition(VERSION_MODEL, {"progression": "immediate"})
 
-PAGINATION_MODEL = {
-    name: {
-        "input_token": "next_token",
-        "limit_key": "max_results",
-        "limit_default": 100,
-        "unique_attribute": key,
-    }
-    for name, key in (("_list_templates", "name"), ("_list_template_versions", "arn"))
-}
+PAGINATION_MODEL = pagination_model(_list_templates="name", _list_template_versions="arn")
 
 
 def version_key(major: str, minor: str) -> tuple[int, int]:
@@ -140,27 +133,10 @@ class EnvironmentTemplate:
         return {k: v for k, v in described.items() if v is not None}
 
 
-class TemplatesMixin:
+class TemplatesMixin(BackendParts):
     """The environment template (and template version) operations of `ProtonBackend`."""
 
-    account_id: str
-    region_name: str
-    environment_templates: dict[str, EnvironmentTemplate]
     template_version_client_tokens: ClientTokens
-    environments: dict[str, "Environment"]
-
-    if TYPE_CHECKING:  # provided by ProtonBackend's other parts
-
-        def arn(self, resource: str) -> str: ...
-
-        def add_tags(
-            self,
-            arn: str,
-            tags: Optional[list[dict[str, str]]],
-            managed: Optional[dict[str, str]] = None,
-        ) -> None: ...
-
-        def drop_tags(self, arn: str) -> None: ...
 
     def template(self, name: str) -> EnvironmentTemplate:
         template = self.environment_templates.get(name)
