@@ -1,7 +1,10 @@
 """What every part of `ProtonBackend` may use from the others, declared once."""
 
+import functools
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, Optional
 
+from moto.utilities.paginator import paginate
 from moto.utilities.tagging_service import TaggingService
 
 if TYPE_CHECKING:
@@ -12,17 +15,36 @@ if TYPE_CHECKING:
     from .templates import EnvironmentTemplate
 
 
-def pagination_model(**unique_attributes: str) -> dict[str, dict[str, Any]]:
-    """moto `paginate` settings for list helpers: method name -> the attribute tokens name."""
-    return {
-        method: {
-            "input_token": "next_token",
-            "limit_key": "max_results",
-            "limit_default": 100,
-            "unique_attribute": attribute,
+def paged(result_key: str, unique_attribute: str) -> Callable[..., Callable[..., dict[str, Any]]]:
+    """Turn a method that lists every item into a List operation: moto's `paginate` cuts the
+    page (by `maxResults`, default 100) and the answer is `{result_key: page, "nextToken": ...}`.
+    A `nextToken` is tied to the other parameters; a forged or foreign one is `InvalidToken`.
+    """
+
+    def decorate(list_all: Callable[..., list[Any]]) -> Callable[..., dict[str, Any]]:
+        model = {
+            list_all.__name__: {
+                "input_token": "next_token",
+                "limit_key": "max_results",
+                "limit_default": 100,
+                "unique_attribute": unique_attribute,
+            }
         }
-        for method, attribute in unique_attributes.items()
-    }
+        list_page = paginate(model)(list_all)
+
+        @functools.wraps(list_all)
+        def operation(
+            self: Any,
+            max_results: Optional[int] = None,
+            next_token: Optional[str] = None,
+            **filters: Any,
+        ) -> dict[str, Any]:
+            page, token = list_page(self, max_results=max_results, next_token=next_token, **filters)
+            return {result_key: page, "nextToken": token}
+
+        return operation
+
+    return decorate
 
 
 class BackendParts:

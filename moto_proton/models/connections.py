@@ -12,7 +12,6 @@ from typing import TYPE_CHECKING, Any, Optional
 
 from moto.core.utils import utcnow
 from moto.moto_api._internal import mock_random
-from moto.utilities.paginator import paginate
 
 from ..exceptions import (
     AccessDeniedException,
@@ -22,7 +21,7 @@ from ..exceptions import (
     ValidationException,
 )
 from ..quotas import get_quota
-from .base import BackendParts, pagination_model
+from .base import BackendParts, paged
 from .idempotency import ClientTokens, fingerprint
 from .tags import check_tags
 
@@ -33,8 +32,6 @@ PENDING, CONNECTED, REJECTED = "PENDING", "CONNECTED", "REJECTED"
 OPEN_STATUSES = (PENDING, CONNECTED)
 QUOTA = "environment_account_connections_per_environment_account"
 ROLE_MEMBERS = ("role_arn", "codebuild_role_arn", "component_role_arn")
-
-PAGINATION_MODEL = pagination_model(_list_connections="id")
 
 
 @dataclasses.dataclass
@@ -203,32 +200,12 @@ class ConnectionsMixin(BackendParts):
     def get_environment_account_connection(self, id: str) -> dict[str, Any]:
         return {"environmentAccountConnection": self._visible_connection(id).describe()}
 
+    @paged("environmentAccountConnections", unique_attribute="id")
     def list_environment_account_connections(
         self,
         requested_by: str,
         environment_name: Optional[str] = None,
         statuses: Optional[list[str]] = None,
-        max_results: Optional[int] = None,
-        next_token: Optional[str] = None,
-    ) -> dict[str, Any]:
-        page, token = self._list_connections(
-            requested_by=requested_by,
-            environment_name=environment_name,
-            statuses=statuses,
-            max_results=max_results,
-            next_token=next_token,
-        )
-        result: dict[str, Any] = {"environmentAccountConnections": page}
-        if token:
-            result["nextToken"] = token
-        return result
-
-    @paginate(pagination_model=PAGINATION_MODEL)
-    def _list_connections(
-        self,
-        requested_by: str,
-        environment_name: Optional[str],
-        statuses: Optional[list[str]],
     ) -> list[dict[str, Any]]:
         source = (
             self.connections if requested_by == "ENVIRONMENT_ACCOUNT" else self.managed_connections

@@ -12,10 +12,9 @@ from moto.core.utils import utcnow
 from moto.moto_api import state_manager
 from moto.moto_api._internal import mock_random
 from moto.moto_api._internal.managed_state_model import ManagedState
-from moto.utilities.paginator import paginate
 
 from ..exceptions import ResourceNotFoundException, ValidationException
-from .base import BackendParts, pagination_model
+from .base import BackendParts, paged
 
 if TYPE_CHECKING:
     pass
@@ -29,8 +28,6 @@ IN_PROGRESS, SUCCEEDED, CANCELLING, CANCELLED = (
     "CANCELLED",
 )
 SETTLED = ("SUCCEEDED", "FAILED", "CANCELLED")
-
-PAGINATION_MODEL = pagination_model(_list_deployments="id")
 
 
 class Deployment(ManagedState):
@@ -130,29 +127,16 @@ class DeploymentsMixin(BackendParts):
         deployment.advance()
         return {"deployment": deployment.describe(self._settle(deployment))}
 
+    @paged("deployments", unique_attribute="id")
     def list_deployments(
         self,
         environment_name: Optional[str] = None,
         service_name: Optional[str] = None,
         service_instance_name: Optional[str] = None,
         component_name: Optional[str] = None,
-        max_results: Optional[int] = None,
-        next_token: Optional[str] = None,
-    ) -> dict[str, Any]:
-        page, token = self._list_deployments(
-            environment_name=environment_name,
-            others=(service_name, service_instance_name, component_name),
-            max_results=max_results,
-            next_token=next_token,
-        )
-        return {"deployments": page, "nextToken": token}
-
-    @paginate(pagination_model=PAGINATION_MODEL)
-    def _list_deployments(
-        self, environment_name: Optional[str], others: tuple[Optional[str], ...]
     ) -> list[dict[str, Any]]:
-        if any(others):  # services, instances and components have no deployments yet
-            return []
+        if service_name or service_instance_name or component_name:
+            return []  # services, instances and components have no deployments yet
         chosen = [
             d
             for d in self.deployments.values()

@@ -12,7 +12,6 @@ from typing import Any, Optional
 from moto.core.utils import utcnow
 from moto.moto_api import state_manager
 from moto.moto_api._internal.managed_state_model import ManagedState
-from moto.utilities.paginator import paginate
 
 from ..exceptions import (
     ConflictException,
@@ -21,7 +20,7 @@ from ..exceptions import (
     ValidationException,
 )
 from ..quotas import get_quota
-from .base import BackendParts, pagination_model
+from .base import BackendParts, paged
 from .connections import CONNECTED, EnvironmentAccountConnection
 from .deployments import CANCELLING, IN_PROGRESS, SUCCEEDED, Deployment
 from .templates import PUBLISHED, EnvironmentTemplate, TemplateVersion, version_key
@@ -30,8 +29,6 @@ DELETION_MODEL = "proton::environment-deletion"
 state_manager.register_default_transition(DELETION_MODEL, {"progression": "immediate"})
 DELETING, DELETED = "DELETE_IN_PROGRESS", "DELETE_COMPLETE"
 BUSY = (IN_PROGRESS, CANCELLING)
-
-PAGINATION_MODEL = pagination_model(_list_environments="name")
 
 
 @dataclasses.dataclass
@@ -312,22 +309,9 @@ class EnvironmentsMixin(BackendParts):
             environment.deletion.advance()
         return {"environment": self.environment(name).describe()}
 
+    @paged("environments", unique_attribute="name")
     def list_environments(
-        self,
-        environment_templates: Optional[list[dict[str, str]]] = None,
-        max_results: Optional[int] = None,
-        next_token: Optional[str] = None,
-    ) -> dict[str, Any]:
-        page, token = self._list_environments(
-            environment_templates=environment_templates,
-            max_results=max_results,
-            next_token=next_token,
-        )
-        return {"environments": page, "nextToken": token}
-
-    @paginate(pagination_model=PAGINATION_MODEL)
-    def _list_environments(
-        self, environment_templates: Optional[list[dict[str, str]]]
+        self, environment_templates: Optional[list[dict[str, str]]] = None
     ) -> list[dict[str, Any]]:
         wanted = {(f["templateName"], f["majorVersion"]) for f in environment_templates or []}
         chosen = []

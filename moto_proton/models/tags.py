@@ -7,17 +7,15 @@ they do not count toward the 50.
 
 from typing import TYPE_CHECKING, Any, Optional
 
-from moto.utilities.paginator import paginate
 from moto.utilities.tagging_service import TaggingService
 
 from ..exceptions import ResourceNotFoundException, ValidationException
-from .base import BackendParts, pagination_model
+from .base import BackendParts, paged
 
 if TYPE_CHECKING:
     pass
 
 MAX_USER_TAGS = 50
-PAGINATION_MODEL = pagination_model(_list_tags="key")
 
 
 def new_tagger() -> TaggingService:
@@ -98,19 +96,8 @@ class TagsMixin(BackendParts):
         self.tagger.untag_resource_using_names(resource_arn, tag_keys)
         return {}
 
-    def list_tags_for_resource(
-        self,
-        resource_arn: str,
-        max_results: Optional[int] = None,
-        next_token: Optional[str] = None,
-    ) -> dict[str, Any]:
+    @paged("tags", unique_attribute="key")
+    def list_tags_for_resource(self, resource_arn: str) -> list[dict[str, str]]:
         self._check_taggable(resource_arn, "ListTagsForResource")
-        page, token = self._list_tags(
-            resource_arn=resource_arn, max_results=max_results, next_token=next_token
-        )
-        return {"tags": page, "nextToken": token}
-
-    @paginate(pagination_model=PAGINATION_MODEL)
-    def _list_tags(self, resource_arn: str) -> list[dict[str, str]]:
         tags = self.tagger.list_tags_for_resource(resource_arn)["tags"]
         return sorted(tags, key=lambda t: t["key"])

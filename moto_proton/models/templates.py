@@ -13,7 +13,6 @@ from typing import TYPE_CHECKING, Any, Optional
 from moto.core.utils import utcnow
 from moto.moto_api import state_manager
 from moto.moto_api._internal.managed_state_model import ManagedState
-from moto.utilities.paginator import paginate
 
 from ..exceptions import (
     ConflictException,
@@ -22,7 +21,7 @@ from ..exceptions import (
     ValidationException,
 )
 from ..quotas import get_quota
-from .base import BackendParts, pagination_model
+from .base import BackendParts, paged
 from .idempotency import ClientTokens, fingerprint
 
 if TYPE_CHECKING:
@@ -31,8 +30,6 @@ if TYPE_CHECKING:
 REGISTERING, DRAFT, PUBLISHED = "REGISTRATION_IN_PROGRESS", "DRAFT", "PUBLISHED"
 VERSION_MODEL = "proton::environment-template-version"
 state_manager.register_default_transition(VERSION_MODEL, {"progression": "immediate"})
-
-PAGINATION_MODEL = pagination_model(_list_templates="name", _list_template_versions="arn")
 
 
 def version_key(major: str, minor: str) -> tuple[int, int]:
@@ -193,14 +190,8 @@ class TemplatesMixin(BackendParts):
     def get_environment_template(self, name: str) -> dict[str, Any]:
         return {"environmentTemplate": self.template(name).describe()}
 
-    def list_environment_templates(
-        self, max_results: Optional[int] = None, next_token: Optional[str] = None
-    ) -> dict[str, Any]:
-        page, token = self._list_templates(max_results=max_results, next_token=next_token)
-        return {"templates": page, "nextToken": token}
-
-    @paginate(pagination_model=PAGINATION_MODEL)
-    def _list_templates(self) -> list[dict[str, Any]]:
+    @paged("templates", unique_attribute="name")
+    def list_environment_templates(self) -> list[dict[str, Any]]:
         return [
             self.environment_templates[n].describe() for n in sorted(self.environment_templates)
         ]
@@ -280,24 +271,9 @@ class TemplatesMixin(BackendParts):
             "environmentTemplateVersion": self.template(template_name).describe_version(version)
         }
 
+    @paged("templateVersions", unique_attribute="arn")
     def list_environment_template_versions(
-        self,
-        template_name: str,
-        major_version: Optional[str] = None,
-        max_results: Optional[int] = None,
-        next_token: Optional[str] = None,
-    ) -> dict[str, Any]:
-        page, token = self._list_template_versions(
-            template_name=template_name,
-            major_version=major_version,
-            max_results=max_results,
-            next_token=next_token,
-        )
-        return {"templateVersions": page, "nextToken": token}
-
-    @paginate(pagination_model=PAGINATION_MODEL)
-    def _list_template_versions(
-        self, template_name: str, major_version: Optional[str]
+        self, template_name: str, major_version: Optional[str] = None
     ) -> list[dict[str, Any]]:
         template = self.template(template_name)
         return [
