@@ -1,7 +1,7 @@
 """The one request path of every Proton operation.
 
 parse the JSON body -> check it against the botocore model -> call the backend method named
-after the operation -> let moto serialise the result from the model. Adding an operation
+after the operation -> write the result in the output shape of the model. Adding an operation
 means adding its backend method; nothing here changes.
 """
 
@@ -13,18 +13,18 @@ from botocore import xform_name
 from botocore.model import OperationModel, ServiceModel
 from botocore.session import get_session
 from moto.core.common_types import TYPE_RESPONSE
-from moto.core.exceptions import InvalidToken
-from moto.core.responses import ActionResult, BaseResponse
+from moto.core.responses import BaseResponse
 
 from .exceptions import (
+    CONTENT_TYPE,
     InternalServerException,
     NotImplementedYetException,
     ProtonError,
     SerializationException,
     UnknownOperationException,
-    ValidationException,
 )
 from .models import PROTON_LOCK, ProtonBackend, proton_backends
+from .serialization import response_body
 from .validation import parse_and_validate
 
 log = logging.getLogger(__name__)
@@ -71,14 +71,12 @@ class ProtonResponse(BaseResponse):
                 result = handler(**kwargs)
         except ProtonError as error:
             return self._error(error)
-        except InvalidToken:
-            return self._error(ValidationException("The nextToken is not valid for this request."))
         except Exception as error:  # a bug of ours: answer like AWS, never with a traceback
             log.exception("moto_proton failed on %s", self.headers.get("X-Amz-Target"))
             return self._error(InternalServerException(f"{type(error).__name__}: {error}"))
-        status, headers, body = self.serialized(ActionResult(result))
-        headers, body = self._enrich_response(headers, body)
-        return status, headers, body
+        headers = {**self.response_headers, "Content-Type": CONTENT_TYPE}
+        headers, body = self._enrich_response(headers, response_body(operation, result))
+        return 200, headers, body
 
     def _error(self, error: ProtonError) -> TYPE_RESPONSE:
         headers = dict(self.response_headers) if hasattr(self, "response_headers") else {}

@@ -712,3 +712,15 @@ def test_tagging_unknown_resources_is_not_found(env, arn):
     with pytest.raises(env.exceptions.ResourceNotFoundException) as excinfo:
         env.tag_resource(resourceArn=arn, tags=[{"key": "a", "value": "b"}])
     assert error_of(excinfo) == ("ResourceNotFoundException", f"The resource {arn} was not found.")
+
+
+def test_deleting_between_pages_skips_nothing(env):
+    created = [request_connection(env, name=f"env{i}")["id"] for i in range(5)]
+    first = env.list_environment_account_connections(requestedBy="ENVIRONMENT_ACCOUNT", maxResults=2)
+    assert ids(first) == created[:2]
+    env.delete_environment_account_connection(id=created[2])  # the next page's first item
+    rest = env.list_environment_account_connections(
+        requestedBy="ENVIRONMENT_ACCOUNT", maxResults=2, nextToken=first["nextToken"]
+    )
+    assert ids(rest) == created[3:5]
+    assert "nextToken" not in rest

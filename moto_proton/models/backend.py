@@ -1,11 +1,12 @@
 """`ProtonBackend`: one per account and Region, as moto keeps every service."""
 
+import functools
 import threading
+from collections.abc import Sequence
 from types import ModuleType
 from typing import Any
 
-from botocore.session import Session
-from moto.core.base_backend import BackendDict, BaseBackend
+from moto.core.base_backend import AccountSpecificBackend, BackendDict, BaseBackend
 
 from ..exceptions import ResourceNotFoundException
 from .connections import ConnectionsMixin, EnvironmentAccountConnection
@@ -21,14 +22,25 @@ from .templates import EnvironmentTemplate, TemplatesMixin, version_key
 PROTON_LOCK = threading.RLock()
 
 
-def _every_known_region() -> list[str]:
+class _EveryKnownRegion(Sequence[str]):
     """Real Proton runs in 11 Regions; the mock serves every Region botocore knows, so that
-    tests in any Region and partition (aws-cn, aws-us-gov) work."""
-    session = Session()
-    regions: list[str] = []
-    for partition in session.get_available_partitions():
-        regions.extend(session.get_available_regions("ec2", partition_name=partition))
-    return regions
+    tests in any Region and partition (aws-cn, aws-us-gov) work. Listed on first use (moto asks
+    when an account is first seen), not at import: that costs a botocore session."""
+
+    @functools.cached_property
+    def _regions(self) -> list[str]:
+        session = AccountSpecificBackend.get_session()
+        return [
+            region
+            for partition in session.get_available_partitions()
+            for region in session.get_available_regions("ec2", partition_name=partition)
+        ]
+
+    def __getitem__(self, index: Any) -> Any:
+        return self._regions[index]
+
+    def __len__(self) -> int:
+        return len(self._regions)
 
 
 class ProtonBackend(
@@ -44,6 +56,7 @@ class ProtonBackend(
         self.connections: dict[str, EnvironmentAccountConnection] = {}
         self.managed_connections: dict[str, EnvironmentAccountConnection] = {}
         self.connection_client_tokens = ClientTokens()
+        self.open_connections: dict[tuple[str, str], EnvironmentAccountConnection] = {}
         self.environment_templates: dict[str, EnvironmentTemplate] = {}
         self.template_version_client_tokens = ClientTokens()
         self.environments: dict[str, Environment] = {}
@@ -120,5 +133,7 @@ class ProtonBackend(
 
 
 proton_backends: Any = BackendDict(
-    ProtonBackend, "proton", additional_regions=_every_known_region()
+    ProtonBackend,
+    "proton",
+    additional_regions=_EveryKnownRegion(),  # type: ignore[arg-type]
 )

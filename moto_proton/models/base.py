@@ -1,11 +1,16 @@
 """What every part of `ProtonBackend` may use from the others, declared once."""
 
+import base64
+import bisect
 import functools
+import hashlib
+import json
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, Optional
 
-from moto.utilities.paginator import paginate
 from moto.utilities.tagging_service import TaggingService
+
+from ..exceptions import ValidationException
 
 if TYPE_CHECKING:
     from .backend import ProtonBackend
@@ -15,23 +20,39 @@ if TYPE_CHECKING:
     from .templates import EnvironmentTemplate
 
 
-def paged(result_key: str, unique_attribute: str) -> Callable[..., Callable[..., dict[str, Any]]]:
-    """Turn a method that lists every item into a List operation: moto's `paginate` cuts the
-    page (by `maxResults`, default 100) and the answer is `{result_key: page, "nextToken": ...}`.
-    A `nextToken` is tied to the other parameters; a forged or foreign one is `InvalidToken`.
+def _checksum(filters: dict[str, Any]) -> str:
+    return hashlib.sha256(json.dumps(filters, sort_keys=True, default=str).encode()).hexdigest()[
+        :16
+    ]
+
+
+def _start_after(token: Optional[str], filters: dict[str, Any]) -> Optional[list[Any]]:
+    """The sort key a `nextToken` resumes at; ValidationException when it is not ours."""
+    if token is None:
+        return None
+    try:
+        decoded = json.loads(base64.b64decode(token, validate=True))
+        if decoded["filters"] == _checksum(filters):
+            return list(decoded["from"])
+    except (ValueError, TypeError, KeyError):
+        pass
+    raise ValidationException("The nextToken is not valid for this request.")
+
+
+def paged(
+    result_key: str,
+    order: Callable[[Any], tuple[Any, ...]],
+    describe: Callable[[Any, Any], dict[str, Any]] = lambda backend, item: item.describe(),
+) -> Callable[..., Callable[..., dict[str, Any]]]:
+    """Turn a method that returns every matching item into a List operation.
+
+    Items are sorted by `order`; a page holds `maxResults` of them (default 100), and only
+    those are described. `nextToken` carries the sort key of the next item and a checksum of
+    the other parameters, so it is never repeated, survives deletions between pages, and a
+    forged or foreign token is a ValidationException.
     """
 
     def decorate(list_all: Callable[..., list[Any]]) -> Callable[..., dict[str, Any]]:
-        model = {
-            list_all.__name__: {
-                "input_token": "next_token",
-                "limit_key": "max_results",
-                "limit_default": 100,
-                "unique_attribute": unique_attribute,
-            }
-        }
-        list_page = paginate(model)(list_all)
-
         @functools.wraps(list_all)
         def operation(
             self: Any,
@@ -39,8 +60,17 @@ def paged(result_key: str, unique_attribute: str) -> Callable[..., Callable[...,
             next_token: Optional[str] = None,
             **filters: Any,
         ) -> dict[str, Any]:
-            page, token = list_page(self, max_results=max_results, next_token=next_token, **filters)
-            return {result_key: page, "nextToken": token}
+            start_from = _start_after(next_token, filters)
+            items = sorted(list_all(self, **filters), key=order)
+            keys = [list(order(item)) for item in items]
+            first = bisect.bisect_left(keys, start_from) if start_from is not None else 0
+            last = first + (max_results or 100)
+            page = [describe(self, item) for item in items[first:last]]
+            answer: dict[str, Any] = {result_key: page}
+            if last < len(items):
+                token = {"filters": _checksum(filters), "from": keys[last]}
+                answer["nextToken"] = base64.b64encode(json.dumps(token).encode()).decode()
+            return answer
 
         return operation
 

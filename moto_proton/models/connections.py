@@ -29,7 +29,6 @@ if TYPE_CHECKING:
     pass
 
 PENDING, CONNECTED, REJECTED = "PENDING", "CONNECTED", "REJECTED"
-OPEN_STATUSES = (PENDING, CONNECTED)
 QUOTA = "environment_account_connections_per_environment_account"
 ROLE_MEMBERS = ("role_arn", "codebuild_role_arn", "component_role_arn")
 
@@ -84,6 +83,8 @@ class ConnectionsMixin(BackendParts):
     """The environment account connection operations of `ProtonBackend`."""
 
     connection_client_tokens: ClientTokens
+    #: The PENDING or CONNECTED connection of each (management account, environment name).
+    open_connections: dict[tuple[str, str], EnvironmentAccountConnection]
 
     # -- finding a connection, with the who-may-call rules ------------------------------
 
@@ -121,6 +122,12 @@ class ConnectionsMixin(BackendParts):
             )
         return connection
 
+    def close(self, connection: EnvironmentAccountConnection) -> None:
+        """Forget `connection` as the open one of its environment (rejected or deleted)."""
+        key = (connection.management_account_id, connection.environment_name)
+        if self.open_connections.get(key) is connection:
+            del self.open_connections[key]
+
     # -- operations ---------------------------------------------------------------------
 
     def create_environment_account_connection(
@@ -155,17 +162,13 @@ class ConnectionsMixin(BackendParts):
         _check_role_arns(self.account_id, roles)
         check_tags(tags)
 
-        for existing in self.connections.values():
-            if (
-                existing.status in OPEN_STATUSES
-                and existing.management_account_id == management_account_id
-                and existing.environment_name == environment_name
-            ):
-                raise ConflictException(
-                    f"Environment account connection {existing.id} ({existing.status}) "
-                    f"already connects environment account {self.account_id} to management "
-                    f"account {management_account_id} for environment {environment_name}."
-                )
+        existing = self.open_connections.get((management_account_id, environment_name))
+        if existing is not None:
+            raise ConflictException(
+                f"Environment account connection {existing.id} ({existing.status}) "
+                f"already connects environment account {self.account_id} to management "
+                f"account {management_account_id} for environment {environment_name}."
+            )
         quota = get_quota(QUOTA)
         if len(self.connections) >= quota:
             raise ServiceQuotaExceededException(
@@ -193,6 +196,7 @@ class ConnectionsMixin(BackendParts):
         )
         self.add_tags(connection.arn, tags)
         self.connections[connection_id] = connection
+        self.open_connections[(management_account_id, environment_name)] = connection
         self.backend_of(management_account_id).managed_connections[connection_id] = connection
         self.connection_client_tokens.remember(client_token, request, connection_id)
         return {"environmentAccountConnection": connection.describe()}
@@ -200,24 +204,22 @@ class ConnectionsMixin(BackendParts):
     def get_environment_account_connection(self, id: str) -> dict[str, Any]:
         return {"environmentAccountConnection": self._visible_connection(id).describe()}
 
-    @paged("environmentAccountConnections", unique_attribute="id")
+    @paged("environmentAccountConnections", order=lambda c: (c.requested_at.timestamp(), c.id))
     def list_environment_account_connections(
         self,
         requested_by: str,
         environment_name: Optional[str] = None,
         statuses: Optional[list[str]] = None,
-    ) -> list[dict[str, Any]]:
+    ) -> list[EnvironmentAccountConnection]:
         source = (
             self.connections if requested_by == "ENVIRONMENT_ACCOUNT" else self.managed_connections
         )
-        chosen = [
+        return [
             c
             for c in source.values()
             if (environment_name is None or c.environment_name == environment_name)
             and (not statuses or c.status in statuses)
         ]
-        chosen.sort(key=lambda c: (c.requested_at, c.id))
-        return [c.describe() for c in chosen]
 
     def update_environment_account_connection(
         self,
@@ -257,18 +259,20 @@ class ConnectionsMixin(BackendParts):
     def reject_environment_account_connection(self, id: str) -> dict[str, Any]:
         connection = self._as_management_account(id, "RejectEnvironmentAccountConnection")
         if connection.status != REJECTED:
-            if self.backend_of(connection.management_account_id).connection_in_use(connection):
+            if self.connection_in_use(connection):
                 raise ConflictException(
                     f"Environment account connection {id} is used by an environment and "
                     "can't be rejected."
                 )
             connection.status = REJECTED
             connection.last_modified_at = utcnow()
+            self.backend_of(connection.environment_account_id).close(connection)
         return {"environmentAccountConnection": connection.describe()}
 
     def delete_environment_account_connection(self, id: str) -> dict[str, Any]:
         connection = self._as_environment_account(id, "DeleteEnvironmentAccountConnection")
         del self.connections[id]
+        self.close(connection)
         self.backend_of(connection.management_account_id).managed_connections.pop(id, None)
         self.drop_tags(connection.arn)
         return {"environmentAccountConnection": connection.describe()}

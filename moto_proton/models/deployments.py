@@ -127,23 +127,25 @@ class DeploymentsMixin(BackendParts):
         deployment.advance()
         return {"deployment": deployment.describe(self._settle(deployment))}
 
-    @paged("deployments", unique_attribute="id")
+    @paged(
+        "deployments",
+        order=lambda d: (d.created_at.timestamp(), d.id),
+        describe=lambda backend, d: d.describe(backend._settle(d)),
+    )
     def list_deployments(
         self,
         environment_name: Optional[str] = None,
         service_name: Optional[str] = None,
         service_instance_name: Optional[str] = None,
         component_name: Optional[str] = None,
-    ) -> list[dict[str, Any]]:
+    ) -> list[Deployment]:
         if service_name or service_instance_name or component_name:
             return []  # services, instances and components have no deployments yet
-        chosen = [
+        return [
             d
             for d in self.deployments.values()
             if environment_name is None or d.environment_name == environment_name
         ]
-        chosen.sort(key=lambda d: (d.created_at, d.id))
-        return [d.describe(self._settle(d)) for d in chosen]
 
     def delete_deployment(self, id: str) -> dict[str, Any]:
         deployment = self._deployment(id)

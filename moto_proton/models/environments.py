@@ -309,13 +309,13 @@ class EnvironmentsMixin(BackendParts):
             environment.deletion.advance()
         return {"environment": self.environment(name).describe()}
 
-    @paged("environments", unique_attribute="name")
+    @paged("environments", order=lambda e: (e.name,))
     def list_environments(
         self, environment_templates: Optional[list[dict[str, str]]] = None
-    ) -> list[dict[str, Any]]:
+    ) -> list[Environment]:
         wanted = {(f["templateName"], f["majorVersion"]) for f in environment_templates or []}
         chosen = []
-        for name in sorted(self.environments):
+        for name in list(self.environments):
             try:
                 environment = self.environment(name)
             except ResourceNotFoundException:
@@ -324,7 +324,7 @@ class EnvironmentsMixin(BackendParts):
                 not wanted
                 or (environment.template_name, environment.template_major_version) in wanted
             ):
-                chosen.append(environment.describe())
+                chosen.append(environment)
         return chosen
 
     def update_environment(

@@ -96,8 +96,7 @@ class TagsMixin(BackendParts):
         self.tagger.untag_resource_using_names(resource_arn, tag_keys)
         return {}
 
-    @paged("tags", unique_attribute="key")
+    @paged("tags", order=lambda tag: (tag["key"],), describe=lambda backend, tag: tag)
     def list_tags_for_resource(self, resource_arn: str) -> list[dict[str, str]]:
         self._check_taggable(resource_arn, "ListTagsForResource")
-        tags = self.tagger.list_tags_for_resource(resource_arn)["tags"]
-        return sorted(tags, key=lambda t: t["key"])
+        return self.tagger.list_tags_for_resource(resource_arn)["tags"]  # type: ignore[no-any-return]

@@ -190,11 +190,9 @@ class TemplatesMixin(BackendParts):
     def get_environment_template(self, name: str) -> dict[str, Any]:
         return {"environmentTemplate": self.template(name).describe()}
 
-    @paged("templates", unique_attribute="name")
-    def list_environment_templates(self) -> list[dict[str, Any]]:
-        return [
-            self.environment_templates[n].describe() for n in sorted(self.environment_templates)
-        ]
+    @paged("templates", order=lambda t: (t.name,))
+    def list_environment_templates(self) -> list[EnvironmentTemplate]:
+        return list(self.environment_templates.values())
 
     def update_environment_template(
         self, name: str, display_name: Optional[str] = None, description: Optional[str] = None
@@ -271,15 +269,19 @@ class TemplatesMixin(BackendParts):
             "environmentTemplateVersion": self.template(template_name).describe_version(version)
         }
 
-    @paged("templateVersions", unique_attribute="arn")
+    @paged(
+        "templateVersions",
+        order=lambda v: v.key,
+        describe=lambda backend, v: backend.template(v.template_name).describe_version(v),
+    )
     def list_environment_template_versions(
         self, template_name: str, major_version: Optional[str] = None
-    ) -> list[dict[str, Any]]:
+    ) -> list[TemplateVersion]:
         template = self.template(template_name)
         return [
-            template.describe_version(template.versions[key])
-            for key in sorted(template.versions)
-            if major_version is None or template.versions[key].major == major_version
+            v
+            for v in template.versions.values()
+            if major_version is None or v.major == major_version
         ]
 
     def update_environment_template_version(
