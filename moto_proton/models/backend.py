@@ -9,6 +9,7 @@ from typing import Any
 from moto.core.base_backend import AccountSpecificBackend, BackendDict, BaseBackend
 
 from ..exceptions import ResourceNotFoundException
+from .base import OrderedIndex
 from .connections import ConnectionsMixin, EnvironmentAccountConnection
 from .deployments import Deployment, DeploymentsMixin
 from .environments import Environment, EnvironmentsMixin
@@ -55,6 +56,8 @@ class ProtonBackend(
         super().__init__(region_name, account_id)
         self.connections: dict[str, EnvironmentAccountConnection] = {}
         self.managed_connections: dict[str, EnvironmentAccountConnection] = {}
+        self.connection_order = OrderedIndex()
+        self.managed_connection_order = OrderedIndex()
         self.connection_client_tokens = ClientTokens()
         self.open_connections: dict[tuple[str, str], EnvironmentAccountConnection] = {}
         self.environment_templates: dict[str, EnvironmentTemplate] = {}

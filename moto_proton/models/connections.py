@@ -21,7 +21,7 @@ from ..exceptions import (
     ValidationException,
 )
 from ..quotas import get_quota
-from .base import BackendParts, paged
+from .base import BackendParts, OrderedIndex, Selection, SortKey, instant, paged
 from .idempotency import ClientTokens, fingerprint
 from .tags import check_tags
 
@@ -46,6 +46,10 @@ class EnvironmentAccountConnection:
     status: str
     requested_at: datetime.datetime
     last_modified_at: datetime.datetime
+
+    @property
+    def order(self) -> SortKey:
+        return (instant(self.requested_at), self.id)
 
     def describe(self) -> dict[str, Any]:
         """A snapshot in the API's shape (the serializer drops what a Summary lacks)."""
@@ -85,6 +89,9 @@ class ConnectionsMixin(BackendParts):
     connection_client_tokens: ClientTokens
     #: The PENDING or CONNECTED connection of each (management account, environment name).
     open_connections: dict[tuple[str, str], EnvironmentAccountConnection]
+    #: Both sides' connections in List order: requestedAt, then id.
+    connection_order: OrderedIndex
+    managed_connection_order: OrderedIndex
 
     # -- finding a connection, with the who-may-call rules ------------------------------
 
@@ -196,30 +203,31 @@ class ConnectionsMixin(BackendParts):
         )
         self.add_tags(connection.arn, tags)
         self.connections[connection_id] = connection
+        self.connection_order.add(connection.order, connection)
         self.open_connections[(management_account_id, environment_name)] = connection
-        self.backend_of(management_account_id).managed_connections[connection_id] = connection
+        management = self.backend_of(management_account_id)
+        management.managed_connections[connection_id] = connection
+        management.managed_connection_order.add(connection.order, connection)
         self.connection_client_tokens.remember(client_token, request, connection_id)
         return {"environmentAccountConnection": connection.describe()}
 
     def get_environment_account_connection(self, id: str) -> dict[str, Any]:
         return {"environmentAccountConnection": self._visible_connection(id).describe()}
 
-    @paged("environmentAccountConnections", order=lambda c: (c.requested_at.timestamp(), c.id))
+    @paged("environmentAccountConnections")
     def list_environment_account_connections(
         self,
         requested_by: str,
         environment_name: Optional[str] = None,
         statuses: Optional[list[str]] = None,
-    ) -> list[EnvironmentAccountConnection]:
-        source = (
-            self.connections if requested_by == "ENVIRONMENT_ACCOUNT" else self.managed_connections
-        )
-        return [
-            c
-            for c in source.values()
-            if (environment_name is None or c.environment_name == environment_name)
-            and (not statuses or c.status in statuses)
-        ]
+    ) -> Selection:
+        def keep(c: EnvironmentAccountConnection) -> bool:
+            return (environment_name is None or c.environment_name == environment_name) and (
+                not statuses or c.status in statuses
+            )
+
+        mine = requested_by == "ENVIRONMENT_ACCOUNT"
+        return (self.connection_order if mine else self.managed_connection_order), keep
 
     def update_environment_account_connection(
         self,
@@ -272,7 +280,10 @@ class ConnectionsMixin(BackendParts):
     def delete_environment_account_connection(self, id: str) -> dict[str, Any]:
         connection = self._as_environment_account(id, "DeleteEnvironmentAccountConnection")
         del self.connections[id]
+        self.connection_order.remove(connection.order)
         self.close(connection)
-        self.backend_of(connection.management_account_id).managed_connections.pop(id, None)
+        management = self.backend_of(connection.management_account_id)
+        management.managed_connections.pop(id, None)
+        management.managed_connection_order.remove(connection.order)
         self.drop_tags(connection.arn)
         return {"environmentAccountConnection": connection.describe()}

@@ -14,7 +14,7 @@ from moto.moto_api._internal import mock_random
 from moto.moto_api._internal.managed_state_model import ManagedState
 
 from ..exceptions import ResourceNotFoundException, ValidationException
-from .base import BackendParts, paged
+from .base import BackendParts, OrderedIndex, Selection, instant, paged
 
 if TYPE_CHECKING:
     pass
@@ -127,25 +127,22 @@ class DeploymentsMixin(BackendParts):
         deployment.advance()
         return {"deployment": deployment.describe(self._settle(deployment))}
 
-    @paged(
-        "deployments",
-        order=lambda d: (d.created_at.timestamp(), d.id),
-        describe=lambda backend, d: d.describe(backend._settle(d)),
-    )
+    @paged("deployments", describe=lambda backend, d: d.describe(backend._settle(d)))
     def list_deployments(
         self,
         environment_name: Optional[str] = None,
         service_name: Optional[str] = None,
         service_instance_name: Optional[str] = None,
         component_name: Optional[str] = None,
-    ) -> list[Deployment]:
+    ) -> Selection:
         if service_name or service_instance_name or component_name:
-            return []  # services, instances and components have no deployments yet
-        return [
-            d
+            return OrderedIndex(), None  # services, instances and components have none yet
+        chosen = OrderedIndex(
+            ((instant(d.created_at), d.id), d)
             for d in self.deployments.values()
             if environment_name is None or d.environment_name == environment_name
-        ]
+        )
+        return chosen, None
 
     def delete_deployment(self, id: str) -> dict[str, Any]:
         deployment = self._deployment(id)

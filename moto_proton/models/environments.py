@@ -20,7 +20,7 @@ from ..exceptions import (
     ValidationException,
 )
 from ..quotas import get_quota
-from .base import BackendParts, paged
+from .base import BackendParts, OrderedIndex, Selection, paged
 from .connections import CONNECTED, EnvironmentAccountConnection
 from .deployments import CANCELLING, IN_PROGRESS, SUCCEEDED, Deployment
 from .templates import PUBLISHED, EnvironmentTemplate, TemplateVersion, version_key
@@ -309,10 +309,10 @@ class EnvironmentsMixin(BackendParts):
             environment.deletion.advance()
         return {"environment": self.environment(name).describe()}
 
-    @paged("environments", order=lambda e: (e.name,))
+    @paged("environments")
     def list_environments(
         self, environment_templates: Optional[list[dict[str, str]]] = None
-    ) -> list[Environment]:
+    ) -> Selection:
         wanted = {(f["templateName"], f["majorVersion"]) for f in environment_templates or []}
         chosen = []
         for name in list(self.environments):
@@ -324,8 +324,8 @@ class EnvironmentsMixin(BackendParts):
                 not wanted
                 or (environment.template_name, environment.template_major_version) in wanted
             ):
-                chosen.append(environment)
-        return chosen
+                chosen.append(((name,), environment))
+        return OrderedIndex(chosen), None
 
     def update_environment(
         self,

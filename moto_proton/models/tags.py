@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any, Optional
 from moto.utilities.tagging_service import TaggingService
 
 from ..exceptions import ResourceNotFoundException, ValidationException
-from .base import BackendParts, paged
+from .base import BackendParts, OrderedIndex, Selection, paged
 
 if TYPE_CHECKING:
     pass
@@ -96,7 +96,8 @@ class TagsMixin(BackendParts):
         self.tagger.untag_resource_using_names(resource_arn, tag_keys)
         return {}
 
-    @paged("tags", order=lambda tag: (tag["key"],), describe=lambda backend, tag: tag)
-    def list_tags_for_resource(self, resource_arn: str) -> list[dict[str, str]]:
+    @paged("tags", describe=lambda backend, tag: tag)
+    def list_tags_for_resource(self, resource_arn: str) -> Selection:
         self._check_taggable(resource_arn, "ListTagsForResource")
-        return self.tagger.list_tags_for_resource(resource_arn)["tags"]  # type: ignore[no-any-return]
+        tags = self.tagger.list_tags_for_resource(resource_arn)["tags"]
+        return OrderedIndex(((tag["key"],), tag) for tag in tags), None

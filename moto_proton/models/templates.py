@@ -21,7 +21,7 @@ from ..exceptions import (
     ValidationException,
 )
 from ..quotas import get_quota
-from .base import BackendParts, paged
+from .base import BackendParts, OrderedIndex, Selection, paged
 from .idempotency import ClientTokens, fingerprint
 
 if TYPE_CHECKING:
@@ -190,9 +190,9 @@ class TemplatesMixin(BackendParts):
     def get_environment_template(self, name: str) -> dict[str, Any]:
         return {"environmentTemplate": self.template(name).describe()}
 
-    @paged("templates", order=lambda t: (t.name,))
-    def list_environment_templates(self) -> list[EnvironmentTemplate]:
-        return list(self.environment_templates.values())
+    @paged("templates")
+    def list_environment_templates(self) -> Selection:
+        return OrderedIndex(((t.name,), t) for t in self.environment_templates.values()), None
 
     def update_environment_template(
         self, name: str, display_name: Optional[str] = None, description: Optional[str] = None
@@ -271,18 +271,18 @@ class TemplatesMixin(BackendParts):
 
     @paged(
         "templateVersions",
-        order=lambda v: v.key,
         describe=lambda backend, v: backend.template(v.template_name).describe_version(v),
     )
     def list_environment_template_versions(
         self, template_name: str, major_version: Optional[str] = None
-    ) -> list[TemplateVersion]:
+    ) -> Selection:
         template = self.template(template_name)
-        return [
-            v
+        chosen = OrderedIndex(
+            (v.key, v)
             for v in template.versions.values()
             if major_version is None or v.major == major_version
-        ]
+        )
+        return chosen, None
 
     def update_environment_template_version(
         self,
