@@ -54,6 +54,13 @@ class InternalServerException(ProtonError):
     error_type = "InternalServerException"
 
 
+class InvalidSignatureException(ProtonError):
+    """The request's SigV4 credential scope names no Region Proton is served in."""
+
+    code = 403
+    error_type = "InvalidSignatureException"
+
+
 class SerializationException(ProtonError):
     """The body is not a JSON object (what AWS JSON services answer)."""
 

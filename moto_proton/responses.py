@@ -7,6 +7,7 @@ means adding its backend method; nothing here changes.
 
 import functools
 import logging
+import zlib
 from typing import Any
 
 from botocore import xform_name
@@ -18,16 +19,54 @@ from moto.core.responses import BaseResponse
 from .exceptions import (
     CONTENT_TYPE,
     InternalServerException,
+    InvalidSignatureException,
     NotImplementedYetException,
     ProtonError,
     SerializationException,
     UnknownOperationException,
+    ValidationException,
 )
 from .models import PROTON_LOCK, ProtonBackend, proton_backends
 from .serialization import response_body
 from .validation import parse_and_validate
 
 log = logging.getLogger(__name__)
+
+#: The largest request body read, once inflated (1 MiB; no valid Proton request comes near
+#: it). A larger one is a ValidationException, before any parsing.
+MAX_REQUEST_BYTES = 1024 * 1024
+#: Bodies are read as AWS's JSON protocol only: a request without Content-Type is read as
+#: JSON too; any other type (a form, text/plain, application/json) is a SerializationException,
+#: answered before moto would read a form body.
+JSON_CONTENT_TYPES = ("application/x-amz-json-1.0", "application/x-amz-json-1.1")
+
+
+def _header(headers: Any, name: str) -> str:
+    """A request header, whatever the spelling of its name (plain dicts in server mode)."""
+    return next((str(v) for k, v in headers.items() if k.lower() == name.lower()), "")
+
+
+def _check_content_type(headers: Any) -> None:
+    media_type = _header(headers, "Content-Type").split(";")[0].strip().lower()
+    if media_type and media_type not in JSON_CONTENT_TYPES:
+        raise SerializationException(
+            f"Content-Type {media_type} is not supported: send the request body as JSON with "
+            f"Content-Type {JSON_CONTENT_TYPES[0]}."
+        )
+
+
+def _still_gzipped(request: Any) -> bool:
+    body = request.body if hasattr(request, "body") else request.data
+    return isinstance(body, bytes) and body[:2] == b"\x1f\x8b"
+
+
+def _check_size(body: Any) -> None:
+    size = len(body.encode("utf-8") if isinstance(body, str) else body or b"")
+    if size > MAX_REQUEST_BYTES:
+        raise ValidationException(
+            f"The request body is {size} bytes; AWS Proton accepts at most "
+            f"{MAX_REQUEST_BYTES} bytes."
+        )
 
 
 @functools.cache
@@ -50,14 +89,26 @@ class ProtonResponse(BaseResponse):
 
     @property
     def proton_backend(self) -> ProtonBackend:
-        return proton_backends[self.current_account][self.region]  # type: ignore[no-any-return]
+        regions = proton_backends[self.current_account]
+        try:
+            return regions[self.region]  # type: ignore[no-any-return]
+        except KeyError:  # a garbled credential scope or host
+            raise InvalidSignatureException(
+                f"Credential should be scoped to a valid region, not '{self.region}'."
+            )
 
     def _dispatch(self, request: Any, full_url: str, headers: Any) -> TYPE_RESPONSE:
         try:
+            _check_content_type(headers)
+            # moto's server has already inflated a gzip body: inflate only one still gzipped.
+            self.allow_request_decompression = _still_gzipped(request)
             try:
                 self.setup_class(request, full_url, headers)
             except UnicodeDecodeError:
                 raise SerializationException("The request body is not valid UTF-8")
+            except (OSError, EOFError, zlib.error):
+                raise SerializationException("The request body is not valid gzip")
+            _check_size(self.body)
             target = self.headers.get("X-Amz-Target")
             if not target:
                 raise UnknownOperationException("Missing header X-Amz-Target")
@@ -72,7 +123,7 @@ class ProtonResponse(BaseResponse):
         except ProtonError as error:
             return self._error(error)
         except Exception as error:  # a bug of ours: answer like AWS, never with a traceback
-            log.exception("moto_proton failed on %s", self.headers.get("X-Amz-Target"))
+            log.exception("moto_proton failed on %s", _header(headers, "X-Amz-Target"))
             return self._error(InternalServerException(f"{type(error).__name__}: {error}"))
         headers = {**self.response_headers, "Content-Type": CONTENT_TYPE}
         headers, body = self._enrich_response(headers, response_body(operation, result))

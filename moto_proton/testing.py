@@ -12,6 +12,7 @@ from typing import Any, Optional
 
 import boto3
 from moto import mock_aws
+from moto.utilities.tagging_service import TaggingService
 
 from . import quotas
 
@@ -181,20 +182,21 @@ def proton_state(account_ids: Optional[Iterable[str]] = None) -> dict[str, Any]:
     return state
 
 
+_MACHINERY = (ModuleType, type(threading.Lock()), type(threading.RLock()))
+_SCALARS = (str, bytes, int, float, datetime.datetime, datetime.date)
+
+
 def _is_machinery(value: Any) -> bool:
     """Locks, modules and functions a backend may hold: not stored state."""
-    lock_types = (type(threading.Lock()), type(threading.RLock()))
-    return isinstance(value, (ModuleType, *lock_types)) or callable(value)
+    return isinstance(value, _MACHINERY) or callable(value)
 
 
 def _plain(value: Any, _path: tuple[int, ...] = ()) -> Any:
-    if value is None or isinstance(value, (str, bytes, int, float, datetime.datetime)):
+    if value is None or isinstance(value, _SCALARS):
         return value
     if id(value) in _path:  # an object that refers back to one of its containers
         return "<cycle>"
     path = (*_path, id(value))
-    from moto.utilities.tagging_service import TaggingService
-
     if isinstance(value, TaggingService):
         return _plain(value.tags, path)
     if dataclasses.is_dataclass(value) and not isinstance(value, type):

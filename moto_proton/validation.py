@@ -26,20 +26,28 @@ _NUMBER_TYPES: dict[str, tuple[type, ...]] = {
 
 @functools.cache
 def _pattern(regex: str) -> Optional["re.Pattern[str]"]:
+    """The model's pattern as AWS's (Java) validators read it: `\\d`, `\\w` and `\\s` match
+    ASCII only (Python's would also match e.g. Arabic-Indic digits)."""
     try:
-        return re.compile(regex)
+        return re.compile(regex, re.ASCII)
     except re.error:  # a Java-only construct: leave the check to AWS's documentation
         return None
 
 
-def _show(value: Any) -> str:
+#: Values nested deeper than this are shown as `...` in messages.
+_SHOW_DEPTH = 20
+
+
+def _show(value: Any, depth: int = 0) -> str:
     """Render a value the way AWS's (Java) messages do."""
     if isinstance(value, bool):
         return "true" if value else "false"
+    if isinstance(value, (list, dict)) and depth >= _SHOW_DEPTH:
+        return "..."
     if isinstance(value, list):
-        return "[" + ", ".join(_show(v) for v in value) + "]"
+        return "[" + ", ".join(_show(v, depth + 1) for v in value) + "]"
     if isinstance(value, dict):
-        return "{" + ", ".join(f"{k}={_show(v)}" for k, v in value.items()) + "}"
+        return "{" + ", ".join(f"{k}={_show(v, depth + 1)}" for k, v in value.items()) + "}"
     return str(value)
 
 
@@ -158,12 +166,33 @@ def validation_message(errors: list[str]) -> str:
     return f"{count} validation {noun} detected: " + "; ".join(errors)
 
 
+def _known(shape: Shape, value: Any) -> Any:
+    """`value` without the members the model does not know and without nulls, at every level
+    (so that backends, and the client-token fingerprints they keep, see only the model's
+    members)."""
+    kind = shape.type_name
+    if kind == "structure" and isinstance(value, dict):
+        members = shape.members  # type: ignore[attr-defined]
+        return {
+            k: _known(members[k], v) for k, v in value.items() if v is not None and k in members
+        }
+    if kind == "list" and isinstance(value, list):
+        return [_known(shape.member, item) for item in value]  # type: ignore[attr-defined]
+    if kind == "map" and isinstance(value, dict):
+        inner = shape.value  # type: ignore[attr-defined]
+        return {k: _known(inner, v) for k, v in value.items() if v is not None}
+    return value
+
+
 def parse_and_validate(operation: OperationModel, body: str) -> dict[str, Any]:
-    """The request's known, non-null top-level members, after every model check passed."""
+    """The request's known, non-null members, at every level, after every model check
+    passed."""
     from .exceptions import SerializationException
 
     try:
         params = json.loads(body) if body and body.strip() else {}
+    except RecursionError:
+        raise SerializationException("The request body is nested too deeply to be read as JSON")
     except ValueError as error:
         raise SerializationException(f"The request body is not valid JSON: {error}")
     if not isinstance(params, dict):
@@ -175,4 +204,5 @@ def parse_and_validate(operation: OperationModel, body: str) -> dict[str, Any]:
     walker.structure(shape, params, "")
     if walker.errors:
         raise ValidationException(validation_message(walker.errors))
-    return {k: v for k, v in params.items() if v is not None and k in shape.members}
+    known: dict[str, Any] = _known(shape, params)
+    return known

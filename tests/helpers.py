@@ -28,7 +28,10 @@ def raw_call(
     account_id: Optional[str] = None,
     headers: Optional[dict[str, str]] = None,
     region: str = "us-east-1",
+    session: Optional[requests.Session] = None,
 ) -> Raw:
+    """POST `body` (a dict as JSON, or text or bytes as they are) to Proton's `operation`;
+    `session` reuses connections (many calls in a row)."""
     url = proton.endpoint_url or f"https://proton.{region}.amazonaws.com"
     sent = {
         "Content-Type": "application/x-amz-json-1.0",
@@ -43,7 +46,7 @@ def raw_call(
         sent["x-moto-account-id"] = account_id
     sent.update(headers or {})
     data = json.dumps(body) if isinstance(body, dict) else (body or "{}")
-    response = requests.post(url + "/", data=data, headers=sent, timeout=30)
+    response = (session or requests).post(url + "/", data=data, headers=sent, timeout=30)
     try:
         parsed: Any = response.json()
     except ValueError:

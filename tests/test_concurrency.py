@@ -8,7 +8,7 @@ from botocore.config import Config
 from botocore.exceptions import ClientError
 
 import moto_proton
-from moto_proton.testing import act_as_account
+from moto_proton.testing import act_as_account, proton_state
 
 ENV, MGMT = "111111111111", "222222222222"
 ROLE = f"arn:aws:iam::{ENV}:role/r"
@@ -150,3 +150,44 @@ def test_racing_accept_reject_delete_end_consistently(url):
         ]
         == []
     )
+
+
+def test_racing_tags_while_deleting_leave_nothing_behind(url):
+    """Tag, untag and list tags race a delete: each call sees the connection whole or not at
+    all, and once it is gone no tag, index entry or listing of it is left."""
+    env = clients(url, ENV, 1)[0]
+    created = env.create_environment_account_connection(
+        managementAccountId=MGMT,
+        environmentName="prod",
+        roleArn=ROLE,
+        tags=[{"key": "team", "value": "a"}],
+    )["environmentAccountConnection"]
+    arn = created["arn"]
+    envs = clients(url, ENV, THREADS)
+    calls = []
+    for i, c in enumerate(envs[:-1]):
+        key = f"k{i % 4}"
+        calls += [
+            lambda c=c, key=key: c.tag_resource(resourceArn=arn, tags=[{"key": key, "value": "v"}]),
+            lambda c=c, key=key: c.untag_resource(resourceArn=arn, tagKeys=[key]),
+            lambda c=c: c.list_tags_for_resource(resourceArn=arn)["tags"],
+        ]
+    calls.insert(
+        len(calls) // 2, lambda: envs[-1].delete_environment_account_connection(id=created["id"])
+    )
+    results = race(calls)
+    errors = [r for kind, r in results if kind == "error"]
+    assert {r["ResponseMetadata"]["HTTPStatusCode"] for r in errors} <= {404}
+    assert {r["Error"]["Code"] for r in errors} <= {"ResourceNotFoundException"}
+    for kind, r in results:
+        if kind == "ok" and isinstance(r, list):
+            assert {"key": "team", "value": "a"} in r  # a listing never sees half a delete
+    # Client tokens remember the id for their 8 hours (a retry then creates a new one).
+    traces = str(
+        [
+            {name: value for name, value in stored.items() if not name.endswith("client_tokens")}
+            for regions in proton_state().values()
+            for stored in regions.values()
+        ]
+    )
+    assert created["id"] not in traces and arn not in traces
