@@ -716,7 +716,9 @@ def test_tagging_unknown_resources_is_not_found(env, arn):
 
 def test_deleting_between_pages_skips_nothing(env):
     created = [request_connection(env, name=f"env{i}")["id"] for i in range(5)]
-    first = env.list_environment_account_connections(requestedBy="ENVIRONMENT_ACCOUNT", maxResults=2)
+    first = env.list_environment_account_connections(
+        requestedBy="ENVIRONMENT_ACCOUNT", maxResults=2
+    )
     assert ids(first) == created[:2]
     env.delete_environment_account_connection(id=created[2])  # the next page's first item
     rest = env.list_environment_account_connections(

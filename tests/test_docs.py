@@ -31,7 +31,10 @@ def test_connection_operations_are_implemented():
 def test_readme_starts_with_the_two_setup_commands():
     lines = [line for line in README.read_text(encoding="utf-8").splitlines() if line.strip()]
     fence = lines.index("```sh")
-    assert lines[fence + 1] == "python3 -m pip install -e '.[server]' && python3 -m moto_proton -p 5000"
+    assert (
+        lines[fence + 1]
+        == "python3 -m pip install -e '.[server]' && python3 -m moto_proton -p 5000"
+    )
     assert lines[fence + 2] == "python3 -m pip install tox && python3 -m tox"
     ci = (README.parent / ".ci" / "run").read_text(encoding="utf-8")
     assert lines[fence + 2] in ci

@@ -253,12 +253,6 @@ def test_tokens_that_are_not_ours_are_validation_errors(proton, payload):
         assert result.body["__type"] in ("ValidationException", "ResourceNotFoundException")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="domain bug in moto_proton/models/base.py paged(): the token checksum is an unkeyed "
-    "hash of the other parameters, so a client can forge one; a 'from' sort key of other "
-    "types then reaches bisect() and raises TypeError (500) instead of ValidationException",
-)
 def test_a_forged_token_with_a_valid_checksum_is_a_validation_error(proton):
     for name in ("a", "b"):
         assert raw_call(proton, "CreateEnvironmentTemplate", {"name": name}).status == 200

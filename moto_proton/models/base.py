@@ -70,9 +70,11 @@ class OrderedIndex:
             del self.items[at]
 
     def from_key(self, key: Optional[SortKey]) -> Iterator[tuple[SortKey, Any]]:
-        start = bisect.bisect_left(self.keys, key) if key is not None else 0
-        for at in range(start, len(self.keys)):
-            yield self.keys[at], self.items[at]
+        try:
+            start = bisect.bisect_left(self.keys, key) if key is not None else 0
+        except TypeError:  # a key of other types than this index's: not a token of ours
+            raise ValidationException("The nextToken is not valid for this request.")
+        return ((self.keys[at], self.items[at]) for at in range(start, len(self.keys)))
 
 
 Selection = tuple[OrderedIndex, Optional[Callable[[Any], bool]]]
