@@ -17,6 +17,7 @@ from typing import Any, Optional, Union
 import pytest
 import requests
 from hypothesis import Phase, find, settings
+from moto.core.responses import BaseResponse
 
 from moto_proton.responses import MAX_REQUEST_BYTES
 from moto_proton.testing import proton_state
@@ -211,8 +212,9 @@ def test_gzip_bodies_are_read_once(proton):
 
 
 @pytest.mark.xfail(
+    not hasattr(BaseResponse, "decompress_request_body"),
     strict=True,
-    reason="moto's server, not moto_proton: its before_request hook inflates every "
+    reason="moto < 5.2.5's server, not moto_proton: its before_request hook inflates every "
     "'Content-Encoding: gzip' body and answers an HTML 500 when that fails",
 )
 def test_a_body_that_is_not_gzip_is_refused(proton_server_url):
