@@ -55,3 +55,15 @@ def get_quota(name: str) -> int:
         except ValueError:
             pass
     return DEFAULT_QUOTAS[name]
+
+
+def enforce_quota(name: str, used: int, holder: str, counted: str) -> None:
+    """ServiceQuotaExceededException when `used` has reached quota `name`, e.g.
+    `enforce_quota("environments", 1000, "Account 1234...", "environments in us-east-1")`."""
+    from .exceptions import ServiceQuotaExceededException
+
+    quota = get_quota(name)
+    if used >= quota:
+        raise ServiceQuotaExceededException(
+            f"{holder} has reached its quota of {quota} {counted} ({name})."
+        )

@@ -17,10 +17,9 @@ from ..exceptions import (
     AccessDeniedException,
     ConflictException,
     ResourceNotFoundException,
-    ServiceQuotaExceededException,
     ValidationException,
 )
-from ..quotas import get_quota
+from ..quotas import enforce_quota
 from .base import BackendParts, OrderedIndex, Selection, SortKey, instant, paged
 from .idempotency import ClientTokens, fingerprint
 from .tags import check_tags
@@ -176,12 +175,12 @@ class ConnectionsMixin(BackendParts):
                 f"already connects environment account {self.account_id} to management "
                 f"account {management_account_id} for environment {environment_name}."
             )
-        quota = get_quota(QUOTA)
-        if len(self.connections) >= quota:
-            raise ServiceQuotaExceededException(
-                f"Environment account {self.account_id} has reached its quota of {quota} "
-                f"environment account connections in {self.region_name} ({QUOTA})."
-            )
+        enforce_quota(
+            QUOTA,
+            len(self.connections),
+            f"Environment account {self.account_id}",
+            f"environment account connections in {self.region_name}",
+        )
 
         connection_id = str(mock_random.uuid4())
         now = utcnow()

@@ -16,10 +16,9 @@ from moto.moto_api._internal.managed_state_model import ManagedState
 from ..exceptions import (
     ConflictException,
     ResourceNotFoundException,
-    ServiceQuotaExceededException,
     ValidationException,
 )
-from ..quotas import get_quota
+from ..quotas import enforce_quota
 from .base import BackendParts, OrderedIndex, Selection, paged
 from .connections import CONNECTED, EnvironmentAccountConnection
 from .deployments import CANCELLING, IN_PROGRESS, SUCCEEDED, Deployment
@@ -265,12 +264,12 @@ class EnvironmentsMixin(BackendParts):
         if environment_account_connection_id is not None:
             connection = self._usable_connection(environment_account_connection_id, name)
             environment_account_id = connection.environment_account_id
-        quota = get_quota("environments")
-        if len(self.environments) >= quota:
-            raise ServiceQuotaExceededException(
-                f"Account {self.account_id} has reached its quota of {quota} environments in "
-                f"{self.region_name} (environments)."
-            )
+        enforce_quota(
+            "environments",
+            len(self.environments),
+            f"Account {self.account_id}",
+            f"environments in {self.region_name}",
+        )
         now = utcnow()
         environment = Environment(
             name=name,

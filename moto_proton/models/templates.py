@@ -17,10 +17,9 @@ from moto.moto_api._internal.managed_state_model import ManagedState
 from ..exceptions import (
     ConflictException,
     ResourceNotFoundException,
-    ServiceQuotaExceededException,
     ValidationException,
 )
-from ..quotas import get_quota
+from ..quotas import enforce_quota
 from .base import BackendParts, OrderedIndex, Selection, paged
 from .idempotency import ClientTokens, fingerprint
 
@@ -166,12 +165,12 @@ class TemplatesMixin(BackendParts):
     ) -> dict[str, Any]:
         if name in self.environment_templates:
             raise ConflictException(f"The environment template {name} already exists.")
-        quota = get_quota("templates")
-        if len(self.environment_templates) >= quota:
-            raise ServiceQuotaExceededException(
-                f"Account {self.account_id} has reached its quota of {quota} templates in "
-                f"{self.region_name} (templates)."
-            )
+        enforce_quota(
+            "templates",
+            len(self.environment_templates),
+            f"Account {self.account_id}",
+            f"templates in {self.region_name}",
+        )
         now = utcnow()
         template = EnvironmentTemplate(
             name=name,
@@ -248,12 +247,12 @@ class TemplatesMixin(BackendParts):
                 v.key[1] for v in template.versions.values() if v.key[0] == int(major_version)
             ]
             major, minor = str(int(major_version)), str(max(minors) + 1)
-        quota = get_quota("template_versions_per_template")
-        if len(template.versions) >= quota:
-            raise ServiceQuotaExceededException(
-                f"Environment template {template_name} has reached its quota of {quota} "
-                "versions (template_versions_per_template)."
-            )
+        enforce_quota(
+            "template_versions_per_template",
+            len(template.versions),
+            f"Environment template {template_name}",
+            "versions",
+        )
         version = TemplateVersion(template, major, minor, description, source)
         self.add_tags(version.arn, tags)
         template.versions[version.key] = version
