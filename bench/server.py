@@ -1,12 +1,9 @@
 """Server mode: requests per second against `moto-proton-server` run as a subprocess."""
 
-import socket
 import statistics
-import subprocess
 import sys
 import threading
 import time
-import urllib.request
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -14,6 +11,8 @@ from typing import Any
 
 import boto3
 from botocore.config import Config
+
+from moto_proton.testing import free_port, server_subprocess
 
 from .timing import Settings
 
@@ -24,46 +23,14 @@ CREDENTIALS = {"aws_access_key_id": "testing", "aws_secret_access_key": "testing
 START_TIMEOUT = 30.0
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-def _server_command(port: int) -> list[str]:
-    script = Path(sys.executable).with_name("moto-proton-server")
-    command = [str(script)] if script.exists() else [sys.executable, "-m", "moto_proton"]
-    return [*command, "-H", "127.0.0.1", "-p", str(port)]
-
-
 @contextmanager
 def running_server() -> Iterator[str]:
     """Start `moto-proton-server` on a free port of 127.0.0.1; stop it on the way out."""
-    port = _free_port()
-    url = f"http://127.0.0.1:{port}"
-    process = subprocess.Popen(
-        _server_command(port), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
-    )
-    try:
-        deadline = time.monotonic() + START_TIMEOUT
-        while True:
-            if process.poll() is not None:
-                raise RuntimeError(f"moto-proton-server exited with {process.returncode}")
-            try:
-                urllib.request.urlopen(f"{url}/moto-api/data.json", timeout=1).read()
-                break
-            except OSError:
-                if time.monotonic() > deadline:
-                    raise RuntimeError(f"moto-proton-server did not answer on {url}") from None
-                time.sleep(0.05)
+    port = free_port()
+    script = Path(sys.executable).with_name("moto-proton-server")
+    command = [str(script)] if script.exists() else [sys.executable, "-m", "moto_proton"]
+    with server_subprocess([*command, "-H", "127.0.0.1", "-p", str(port)], port) as url:
         yield url
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
 
 
 def _client(service: str, url: str) -> Any:

@@ -1,12 +1,18 @@
 """Helpers for tests: Proton in-process or against a live server, clients per account, and
 `proton_state()`, a comparable snapshot of everything Proton stores."""
 
+import contextlib
 import dataclasses
 import datetime
 import json
+import socket
+import subprocess
+import sys
 import threading
+import time
 import urllib.request
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
+from pathlib import Path
 from types import ModuleType, TracebackType
 from typing import Any, Optional
 
@@ -135,6 +141,65 @@ class ProtonServer:
             f"{self.url}/moto-api/seed?a={seed}", method="POST", data=json.dumps({}).encode()
         )
         urllib.request.urlopen(request).read()
+
+
+def free_port() -> int:
+    """A TCP port of 127.0.0.1 that is free now."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@contextlib.contextmanager
+def server_subprocess(
+    command: Optional[list[str]] = None,
+    port: Optional[int] = None,
+    env: Optional[dict[str, str]] = None,
+    log: Optional[Path] = None,
+    timeout: float = 30.0,
+) -> Iterator[str]:
+    """Run a Proton-enabled server as a separate process (by default `python -m moto_proton`
+    on a free port), wait until `GET /moto-api/` answers, yield its URL, stop it on exit.
+
+    With `log`, the server's output goes there and is quoted when it fails to start.
+    """
+    port = port or free_port()
+    if command is None:
+        command = [sys.executable, "-m", "moto_proton", "-H", "127.0.0.1", "-p", str(port)]
+    url = f"http://127.0.0.1:{port}"
+    output = log.open("wb") if log else subprocess.DEVNULL
+    process = subprocess.Popen(
+        command, stdout=output, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, env=env
+    )
+
+    def failed(why: str) -> RuntimeError:
+        shown = log.read_text(errors="replace") if log else ""
+        return RuntimeError(f"{command} {why}" + (f":\n{shown}" if shown else ""))
+
+    try:
+        deadline = time.monotonic() + timeout
+        while True:
+            if process.poll() is not None:
+                raise failed(f"exited with {process.returncode}")
+            try:
+                with urllib.request.urlopen(f"{url}/moto-api/", timeout=1) as response:
+                    if response.status == 200:
+                        break
+            except OSError:
+                pass
+            if time.monotonic() > deadline:
+                raise failed(f"did not answer within {timeout:g} s")
+            time.sleep(0.05)
+        yield url
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait(timeout=10)
+        if log:
+            output.close()  # type: ignore[union-attr]
 
 
 #: Attributes of a backend that say where it lives, not what it stores.

@@ -12,12 +12,9 @@ import json
 import os
 import re
 import shutil
-import socket
 import subprocess
 import sys
 import time
-import urllib.error
-import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -27,7 +24,7 @@ import boto3
 import pytest
 from botocore.exceptions import ClientError
 
-from moto_proton.testing import act_as_account
+from moto_proton.testing import act_as_account, free_port, server_subprocess
 
 REGION = "us-east-1"
 ENVIRONMENT_ACCOUNT = "111111111111"
@@ -395,49 +392,14 @@ def test_aws_cli_lifecycle_with_assumed_role_accounts(proton_server_url: str) ->
 # --- (c) the server scripts ------------------------------------------------------------------
 
 
-def free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
-
-
 @contextmanager
 def server_process(
     command: list[str], port: int, log: Path, env: dict[str, str] | None = None
 ) -> Iterator[str]:
     """Start a server process, wait until `GET /moto-api/` answers, yield its URL, stop it."""
-    url = f"http://127.0.0.1:{port}"
-    with log.open("wb") as log_file:
-        process = subprocess.Popen(
-            command,
-            stdout=log_file,
-            stderr=subprocess.STDOUT,
-            stdin=subprocess.DEVNULL,
-            env=env if env is not None else clean_environment(),
-        )
-        try:
-            deadline = time.monotonic() + 15
-            while True:
-                if process.poll() is not None:
-                    pytest.fail(f"{command} exited with {process.returncode}:\n{log.read_text()}")
-                try:
-                    with urllib.request.urlopen(f"{url}/moto-api/", timeout=1) as response:
-                        if response.status == 200:
-                            break
-                except (urllib.error.URLError, OSError):
-                    pass
-                if time.monotonic() > deadline:
-                    pytest.fail(f"{command} did not answer within 15 s:\n{log.read_text()}")
-                time.sleep(0.1)
-            yield url
-        finally:
-            process.terminate()
-            try:
-                process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait(timeout=10)
+    environment = env if env is not None else clean_environment()
+    with server_subprocess(command, port, environment, log, timeout=15) as url:
+        yield url
 
 
 def proton_for(url: str, account_id: str) -> Any:
