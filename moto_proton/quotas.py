@@ -57,13 +57,13 @@ def get_quota(name: str) -> int:
     return DEFAULT_QUOTAS[name]
 
 
-def enforce_quota(name: str, used: int, holder: str, counted: str) -> None:
-    """ServiceQuotaExceededException when `used` has reached quota `name`, e.g.
-    `enforce_quota("environments", 1000, "Account 1234...", "environments in us-east-1")`."""
+def enforce_quota(name: str, used: int, holder: str, counted: str, adding: int = 1) -> None:
+    """ServiceQuotaExceededException when adding `adding` to `used` would pass quota `name`,
+    e.g. `enforce_quota("environments", 1000, "Account 1234...", "environments in us-east-1")`."""
     from .exceptions import ServiceQuotaExceededException
 
     quota = get_quota(name)
-    if used >= quota:
+    if used + adding > quota:
         raise ServiceQuotaExceededException(
             f"{holder} has reached its quota of {quota} {counted} ({name})."
         )

@@ -115,6 +115,7 @@ def test_end_to_end_cross_account(env, mgmt):
     }
     assert tags == {
         "team": "platform",
+        "aws:proton:account": MGMT,
         "aws:proton:template": f"arn:aws:proton:us-east-1:{MGMT}:environment-template/vpc",
         "aws:proton:environment": created["arn"],
     }
@@ -233,9 +234,19 @@ def test_version_must_be_published(mgmt):
 
 def test_name_conflict_and_quota(mgmt):
     published_template(mgmt)
-    create(mgmt, "a")
+    created = create(mgmt, "a")
+    again = create(mgmt, "a")  # the same create again: the original (idempotent)
+    assert (again["arn"], again["createdAt"]) == (created["arn"], created["createdAt"])
+    assert again["lastAttemptedDeploymentId"] == created["lastAttemptedDeploymentId"]
+    with pytest.raises(mgmt.exceptions.ValidationException) as excinfo:
+        create(mgmt, "a", description="other")
+    assert error_of(excinfo)[1] == (
+        "Idempotent parameter mismatch: the environment a already exists with different "
+        "parameters."
+    )
+    mgmt.update_environment(name="a", deploymentType="NONE", description="changed")
     with pytest.raises(mgmt.exceptions.ConflictException) as excinfo:
-        create(mgmt, "a")
+        create(mgmt, "a")  # changed since: no longer a retry
     assert error_of(excinfo)[1] == "The environment a already exists."
     moto_proton.set_quota("environments", 1)
     with pytest.raises(mgmt.exceptions.ServiceQuotaExceededException):
@@ -255,13 +266,22 @@ def test_updates_deploy_new_versions(mgmt):
     minor = mgmt.update_environment(name="prod", deploymentType="MINOR_VERSION", spec=SPEC + "#2")[
         "environment"
     ]
-    assert (minor["templateMajorVersion"], minor["templateMinorVersion"]) == ("1", "1")
+    # The version shown stays the deployed one until the deployment succeeds (AWS's examples).
+    assert (minor["templateMajorVersion"], minor["templateMinorVersion"]) == ("1", "0")
     assert minor["deploymentStatus"] == "IN_PROGRESS"
     assert minor["lastAttemptedDeploymentId"] != first["lastAttemptedDeploymentId"]
-    assert mgmt.get_environment(name="prod")["environment"]["deploymentStatus"] == "SUCCEEDED"
+    assert minor["lastDeploymentAttemptedAt"] > first["lastDeploymentAttemptedAt"]
+    assert minor["lastDeploymentSucceededAt"] == first["lastDeploymentAttemptedAt"]
+    deployed = mgmt.get_environment(name="prod")["environment"]
+    assert deployed["deploymentStatus"] == "SUCCEEDED"
+    assert (deployed["templateMajorVersion"], deployed["templateMinorVersion"]) == ("1", "1")
+    assert deployed["spec"] == SPEC + "#2"
+    assert deployed["lastDeploymentSucceededAt"] == minor["lastDeploymentAttemptedAt"]
     summary = mgmt.get_resources_summary()["counts"]["environments"]
     assert summary == {"total": 1, "failed": 0, "upToDate": 0, "behindMajor": 1, "behindMinor": 0}
     major = mgmt.update_environment(name="prod", deploymentType="MAJOR_VERSION")["environment"]
+    assert (major["templateMajorVersion"], major["templateMinorVersion"]) == ("1", "1")
+    major = mgmt.get_environment(name="prod")["environment"]
     assert (major["templateMajorVersion"], major["templateMinorVersion"]) == ("2", "0")
     same = mgmt.update_environment(name="prod", deploymentType="CURRENT_VERSION", spec=SPEC)[
         "environment"
@@ -302,13 +322,20 @@ def test_deployments_progress_manually_and_can_be_cancelled(proton, mgmt):
     assert mgmt.get_environment(name="prod")["environment"]["deploymentStatus"] == "SUCCEEDED"
 
     updating = mgmt.update_environment(name="prod", deploymentType="MINOR_VERSION")["environment"]
-    assert updating["templateMinorVersion"] == "1"
+    assert updating["templateMinorVersion"] == "0"  # pinned until the deployment succeeds
+    in_progress = mgmt.get_environment(name="prod")["environment"]
+    assert (in_progress["deploymentStatus"], in_progress["templateMinorVersion"]) == (
+        "IN_PROGRESS",
+        "0",
+    )
     cancelling = mgmt.cancel_environment_deployment(environmentName="prod")["environment"]
     assert cancelling["deploymentStatus"] == "CANCELLING"
+    assert cancelling["deploymentStatusMessage"] == "User initiated cancellation."
     mgmt.get_environment(name="prod")
     cancelled = mgmt.get_environment(name="prod")["environment"]
     assert cancelled["deploymentStatus"] == "CANCELLED"
-    assert cancelled["templateMinorVersion"] == "0"  # back to what was deployed
+    assert cancelled["deploymentStatusMessage"] == "User initiated cancellation."
+    assert cancelled["templateMinorVersion"] == "0"  # still what was deployed
     assert cancelled["lastSucceededDeploymentId"] == created["lastAttemptedDeploymentId"]
     with pytest.raises(mgmt.exceptions.ConflictException) as excinfo:
         mgmt.cancel_environment_deployment(environmentName="prod")
@@ -331,8 +358,10 @@ def test_deployment_lookups(mgmt):
         with pytest.raises(mgmt.exceptions.ResourceNotFoundException) as excinfo:
             mgmt.get_deployment(id=deployment_id, **other)
         assert error_of(excinfo)[1] == f"The deployment {deployment_id} was not found."
-    assert mgmt.list_deployments(serviceName="svc")["deployments"] == []
-    assert mgmt.list_deployments(environmentName="other")["deployments"] == []
+    with pytest.raises(mgmt.exceptions.ResourceNotFoundException) as excinfo:
+        mgmt.list_deployments(serviceName="svc")  # a named resource must exist
+    assert error_of(excinfo)[1] == "The service svc was not found."
+    assert mgmt.list_deployments(environmentName="prod")["deployments"][0]["id"] == deployment_id
     deleted = mgmt.delete_deployment(id=deployment_id)["deployment"]
     assert deleted["deploymentStatus"] == "SUCCEEDED"
     assert mgmt.list_deployments()["deployments"] == []
@@ -429,8 +458,14 @@ def test_outputs_resources_filters_and_managed_tags(mgmt):
     mgmt.tag_resource(
         resourceArn=created["arn"], tags=[{"key": f"k{i}", "value": "v"} for i in range(50)]
     )
-    assert len(mgmt.list_tags_for_resource(resourceArn=created["arn"])["tags"]) == 52
+    assert len(mgmt.list_tags_for_resource(resourceArn=created["arn"])["tags"]) == 53
     counts = mgmt.get_resources_summary()["counts"]
     assert counts["environmentTemplates"] == {"total": 2}
     assert counts["environments"]["total"] == 2
-    assert counts["services"] == {"total": 0}
+    assert counts["services"] == {
+        "total": 0,
+        "failed": 0,
+        "upToDate": 0,
+        "behindMajor": 0,
+        "behindMinor": 0,
+    }

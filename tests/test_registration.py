@@ -151,10 +151,10 @@ def test_steps_aside_with_a_warning_when_moto_has_its_own_proton(monkeypatch):
 def test_unimplemented_operation_is_a_clear_client_error(proton):
     client = proton.client()
     with pytest.raises(client.exceptions.ClientError) as excinfo:
-        client.get_account_settings()
+        client.get_component(name="c")
     assert excinfo.value.response["ResponseMetadata"]["HTTPStatusCode"] == 400
     assert excinfo.value.response["Error"]["Code"] == "NotImplementedYetException"
-    assert "GetAccountSettings" in excinfo.value.response["Error"]["Message"]
+    assert "GetComponent" in excinfo.value.response["Error"]["Message"]
 
 
 def test_python_dash_m_prints_moto_server_usage():

@@ -40,7 +40,9 @@ def test_template_lifecycle(client):
     assert "recommendedVersion" not in created
     assert client.get_environment_template(name="vpc")["environmentTemplate"] == created
     assert client.list_tags_for_resource(resourceArn=created["arn"])["tags"] == [
-        {"key": "team", "value": "platform"}
+        {"key": "aws:proton:account", "value": "123456789012"},
+        {"key": "aws:proton:template", "value": created["arn"]},
+        {"key": "team", "value": "platform"},
     ]
     updated = client.update_environment_template(name="vpc", description="network")[
         "environmentTemplate"
@@ -61,14 +63,26 @@ def test_template_lifecycle(client):
         client.list_tags_for_resource(resourceArn=created["arn"])
 
 
-def test_duplicate_template_conflicts(client):
-    client.create_environment_template(name="vpc")
+def test_duplicate_template_is_idempotent_until_modified(client):
+    """AWS's Welcome page: a create without client token that repeats an earlier one returns
+    the original; after a change it conflicts; other parameters are a mismatch."""
+    created = client.create_environment_template(name="vpc")["environmentTemplate"]
+    assert client.create_environment_template(name="vpc")["environmentTemplate"] == created
+    with pytest.raises(client.exceptions.ValidationException) as excinfo:
+        client.create_environment_template(name="vpc", description="other")
+    assert error_of(excinfo) == (
+        "ValidationException",
+        "Idempotent parameter mismatch: the environment template vpc already exists with "
+        "different parameters.",
+    )
+    client.update_environment_template(name="vpc", description="changed")
     with pytest.raises(client.exceptions.ConflictException) as excinfo:
         client.create_environment_template(name="vpc")
     assert error_of(excinfo) == (
         "ConflictException",
         "The environment template vpc already exists.",
     )
+    assert [t["name"] for t in client.list_environment_templates()["templates"]] == ["vpc"]
 
 
 def test_template_quota(client):
@@ -260,13 +274,19 @@ def test_version_quota_and_idempotency(client):
 def test_version_tags(client):
     client.create_environment_template(name="vpc")
     version = new_version(client, tags=[{"key": "k", "value": "v"}])
+    managed = [
+        {"key": "aws:proton:account", "value": "123456789012"},
+        {"key": "aws:proton:template", "value": version["arn"].rsplit(":", 1)[0]},
+    ]
     assert client.list_tags_for_resource(resourceArn=version["arn"])["tags"] == [
-        {"key": "k", "value": "v"}
+        *managed,
+        {"key": "k", "value": "v"},
     ]
     client.tag_resource(resourceArn=version["arn"], tags=[{"key": "x", "value": "y"}])
     client.untag_resource(resourceArn=version["arn"], tagKeys=["k"])
     assert client.list_tags_for_resource(resourceArn=version["arn"])["tags"] == [
-        {"key": "x", "value": "y"}
+        *managed,
+        {"key": "x", "value": "y"},
     ]
 
 

@@ -4,18 +4,29 @@ import functools
 import threading
 from collections.abc import Sequence
 from types import ModuleType
-from typing import Any
+from typing import Any, Optional
 
 from moto.core.base_backend import AccountSpecificBackend, BackendDict, BaseBackend
 
 from ..exceptions import ResourceNotFoundException
 from .base import OrderedIndex
 from .connections import ConnectionsMixin, EnvironmentAccountConnection
-from .deployments import Deployment, DeploymentsMixin
+from .deployable import DELETE_FAILED, Deployable, DeployableMixin
+from .deployments import FAILED, Deployment, DeploymentsMixin
 from .environments import Environment, EnvironmentsMixin
 from .idempotency import ClientTokens
+from .services import Service, ServicesMixin
+from .settings import SettingsMixin
 from .tags import TagsMixin, new_tagger
-from .templates import EnvironmentTemplate, TemplatesMixin, version_key
+from .templates import (
+    ENVIRONMENT,
+    KINDS,
+    SERVICE,
+    Template,
+    TemplatesMixin,
+    TemplateVersion,
+    version_key,
+)
 
 #: Serialises every Proton operation in a process: check-then-act steps (client tokens,
 #: conflicts, quotas) and changes that touch two accounts' backends stay atomic when the
@@ -47,7 +58,10 @@ class _EveryKnownRegion(Sequence[str]):
 class ProtonBackend(
     ConnectionsMixin,
     TemplatesMixin,
+    DeployableMixin,
     EnvironmentsMixin,
+    ServicesMixin,
+    SettingsMixin,
     DeploymentsMixin,
     TagsMixin,
     BaseBackend,
@@ -60,10 +74,16 @@ class ProtonBackend(
         self.managed_connection_order = OrderedIndex()
         self.connection_client_tokens = ClientTokens()
         self.open_connections: dict[tuple[str, str], EnvironmentAccountConnection] = {}
-        self.environment_templates: dict[str, EnvironmentTemplate] = {}
+        self.environment_templates: dict[str, Template] = {}
+        self.service_templates: dict[str, Template] = {}
         self.template_version_client_tokens = ClientTokens()
         self.environments: dict[str, Environment] = {}
+        self.services: dict[str, Service] = {}
+        #: Every service instance by (serviceName, name): ListServiceInstances' default order.
+        self.instance_order = OrderedIndex()
+        self.instance_client_tokens = ClientTokens()
         self.deployments: dict[str, Deployment] = {}
+        self.account_settings: dict[str, Any] = {}
         self.tagger = new_tagger()
 
     @property
@@ -80,10 +100,10 @@ class ProtonBackend(
         return f"arn:{self.partition}:proton:{self.region_name}:{self.account_id}:{resource}"
 
     def owns_resource(self, kind: str, name: str) -> bool:
-        """Whether this account has the resource an ARN of this Region names."""
-        if kind == "environment-template":
+        """Whether this account has the (taggable) resource an ARN of this Region names."""
+        if kind in KINDS:
             template_name, _, version = name.partition(":")
-            template = self.environment_templates.get(template_name)
+            template = self.templates_of(KINDS[kind]).get(template_name)
             if template is None or not version:
                 return template is not None
             major, _, minor = version.partition(".")
@@ -91,48 +111,128 @@ class ProtonBackend(
                 return version_key(major, minor) in template.versions
             except ValueError:
                 return False
-        if kind == "environment":
-            try:
+        try:
+            if kind == "environment":
                 self.environment(name)
-            except ResourceNotFoundException:
+            elif kind == "service":
+                self._tagged_service_part(name)
+            else:
                 return False
-            return True
-        return False
+        except ResourceNotFoundException:
+            return False
+        return True
+
+    def _tagged_service_part(self, path: str) -> None:
+        """`svc` or `svc/service-instance/name`; a pipeline is not taggable."""
+        service_name, _, rest = path.partition("/")
+        service = self.service(service_name)
+        if rest:
+            kind, _, instance_name = rest.partition("/")
+            if kind != "service-instance":
+                raise ResourceNotFoundException(path)
+            service.instance(instance_name)
+
+    def template_version_users(self, version: TemplateVersion) -> list[str]:
+        """What runs on a template version, e.g. `environments: prod` or
+        `service instances: svc/a`, one entry per kind of user."""
+        key = (version.template_name, version.major, version.minor)
+        found: dict[str, list[str]] = {
+            "environments": [
+                e.name for e in self.environments.values() if e.uses_template_version(*key)
+            ]
+            if version.kind is ENVIRONMENT
+            else [],
+            "service instances": [
+                f"{s.name}/{i.name}"
+                for s in self.services.values()
+                for i in s.instances.values()
+                if version.kind is SERVICE and i.uses_template_version(*key)
+            ],
+            "pipelines of services": [
+                s.name
+                for s in self.services.values()
+                if version.kind is SERVICE
+                and s.pipeline is not None
+                and s.pipeline.uses_template_version(*key)
+            ],
+        }
+        return [f"{kind}: {', '.join(sorted(names))}" for kind, names in found.items() if names]
+
+    def deployment_target(self, deployment: Deployment) -> Optional[Deployable]:
+        names = deployment.names
+        if deployment.target_resource_type == "ENVIRONMENT":
+            return self.environments.get(names["environmentName"])
+        service = self.services.get(names.get("serviceName", ""))
+        if service is None:
+            return None
+        if deployment.target_resource_type == "SERVICE_PIPELINE":
+            return service.pipeline
+        return service.instances.get(names.get("serviceInstanceName", ""))
 
     def get_resources_summary(self) -> dict[str, Any]:
-        environments = {"total": 0, "failed": 0, "upToDate": 0, "behindMajor": 0, "behindMinor": 0}
+        environments: list[Deployable] = []
         for name in list(self.environments):
             try:
-                environment = self.environment(name)
+                environments.append(self.environment(name))
             except ResourceNotFoundException:
                 continue
-            environments["total"] += 1
-            if environment.deployment_status == "FAILED":
-                environments["failed"] += 1
-            template = self.environment_templates.get(environment.template_name)
-            recommended = template.recommended_version() if template else None
-            current = (
-                int(environment.template_major_version),
-                int(environment.template_minor_version),
+        services = []
+        for name in list(self.services):
+            try:
+                services.append(self.service(name))
+            except ResourceNotFoundException:
+                continue
+        instances: list[Deployable] = [i for s in services for i in s.instances.values()]
+        pipelines: list[Deployable] = [s.pipeline for s in services if s.pipeline]
+        service_counts = _counts()
+        for service in services:
+            parts = [_staleness(self, r) for r in list(service.instances.values())]
+            parts += [_staleness(self, service.pipeline)] if service.pipeline else []
+            service_counts["total"] += 1
+            service_counts["failed"] += "FAILED" in service.status
+            worst = (
+                "behindMajor"
+                if "behindMajor" in parts
+                else ("behindMinor" if "behindMinor" in parts else "upToDate")
             )
-            if recommended is None or current >= recommended.key:
-                environments["upToDate"] += 1
-            elif current[0] < recommended.key[0]:
-                environments["behindMajor"] += 1
-            else:
-                environments["behindMinor"] += 1
-        nothing = {"total": 0}
+            service_counts[worst] += 1
         return {
             "counts": {
                 "environmentTemplates": {"total": len(self.environment_templates)},
-                "environments": environments,
-                "serviceTemplates": nothing,
-                "services": nothing,
-                "serviceInstances": nothing,
-                "pipelines": nothing,
-                "components": nothing,
+                "environments": _deployed_counts(self, environments),
+                "serviceTemplates": {"total": len(self.service_templates)},
+                "services": service_counts,
+                "serviceInstances": _deployed_counts(self, instances),
+                "pipelines": _deployed_counts(self, pipelines),
+                "components": {"total": 0, "failed": 0},
             }
         }
+
+
+def _counts() -> dict[str, int]:
+    return {"total": 0, "failed": 0, "upToDate": 0, "behindMajor": 0, "behindMinor": 0}
+
+
+def _staleness(backend: ProtonBackend, resource: Deployable) -> str:
+    """upToDate, behindMajor or behindMinor, against the template's published versions."""
+    kind = ENVIRONMENT if resource.target_resource_type == "ENVIRONMENT" else SERVICE
+    template = backend.templates_of(kind).get(resource.template_name)
+    recommended = template.recommended_version() if template else None
+    current = (int(resource.template_major_version), int(resource.template_minor_version))
+    if recommended is None or current >= recommended.key:
+        return "upToDate"
+    if current[0] < recommended.key[0]:
+        return "behindMajor"
+    return "behindMinor"
+
+
+def _deployed_counts(backend: ProtonBackend, resources: list[Deployable]) -> dict[str, int]:
+    counts = _counts()
+    for resource in resources:
+        counts["total"] += 1
+        counts["failed"] += resource.deployment_status in (FAILED, DELETE_FAILED)
+        counts[_staleness(backend, resource)] += 1
+    return counts
 
 
 proton_backends: Any = BackendDict(

@@ -17,9 +17,11 @@ from ..exceptions import ValidationException
 if TYPE_CHECKING:
     from .backend import ProtonBackend
     from .connections import EnvironmentAccountConnection
+    from .deployable import Deployable
     from .deployments import Deployment
     from .environments import Environment
-    from .templates import EnvironmentTemplate
+    from .services import Service
+    from .templates import Template, TemplateKind, TemplateVersion
 
 
 SortKey = tuple[Any, ...]  # JSON-safe values: str, int, float
@@ -53,10 +55,12 @@ class OrderedIndex:
     """Items in sort-key order, so that a List page starts with a binary search and a full
     listing stays linear however many items an account holds."""
 
-    def __init__(self, entries: Iterable[tuple[SortKey, Any]] = ()):
+    def __init__(self, entries: Iterable[tuple[SortKey, Any]] = (), descending: bool = False):
         ordered = sorted(entries, key=lambda entry: entry[0])
         self.keys: list[SortKey] = [key for key, _ in ordered]
         self.items: list[Any] = [item for _, item in ordered]
+        #: Pages go from the highest key down (keys stay stored in ascending order).
+        self.descending = descending
 
     def add(self, key: SortKey, item: Any) -> None:
         at = bisect.bisect_left(self.keys, key)
@@ -71,10 +75,15 @@ class OrderedIndex:
 
     def from_key(self, key: Optional[SortKey]) -> Iterator[tuple[SortKey, Any]]:
         try:
-            start = bisect.bisect_left(self.keys, key) if key is not None else 0
+            if self.descending:
+                end = bisect.bisect_right(self.keys, key) if key is not None else len(self.keys)
+                positions = range(end - 1, -1, -1)
+            else:
+                start = bisect.bisect_left(self.keys, key) if key is not None else 0
+                positions = range(start, len(self.keys))
         except TypeError:  # a key of other types than this index's: not a token of ours
             raise ValidationException("The nextToken is not valid for this request.")
-        return ((self.keys[at], self.items[at]) for at in range(start, len(self.keys)))
+        return ((self.keys[at], self.items[at]) for at in positions)
 
 
 Selection = tuple[OrderedIndex, Optional[Callable[[Any], bool]]]
@@ -131,9 +140,12 @@ class BackendParts:
     tagger: TaggingService
     connections: "dict[str, EnvironmentAccountConnection]"
     managed_connections: "dict[str, EnvironmentAccountConnection]"
-    environment_templates: "dict[str, EnvironmentTemplate]"
+    environment_templates: "dict[str, Template]"
+    service_templates: "dict[str, Template]"
     environments: "dict[str, Environment]"
+    services: "dict[str, Service]"
     deployments: "dict[str, Deployment]"
+    account_settings: dict[str, Any]
 
     if TYPE_CHECKING:  # each is defined by one part; listed here for the type checker
 
@@ -158,6 +170,48 @@ class BackendParts:
 
         def connection_in_use(self, connection: "EnvironmentAccountConnection") -> bool: ...
 
-        def template(self, name: str) -> "EnvironmentTemplate": ...
+        def template(self, name: str, kind: "TemplateKind" = ...) -> "Template": ...
 
-        def sync_environment(self, environment: "Environment") -> str: ...
+        def published_version(
+            self, template: "Template", major: str, minor: Optional[str]
+        ) -> "TemplateVersion": ...
+
+        def template_version_users(self, version: "TemplateVersion") -> list[str]: ...
+
+        def environment(self, name: str) -> "Environment": ...
+
+        def target_version(
+            self,
+            resource: "Deployable",
+            kind: Any,
+            deployment_type: str,
+            major: Optional[str],
+            minor: Optional[str],
+        ) -> "Optional[TemplateVersion]": ...
+
+        def service(self, name: str) -> "Service": ...
+
+        def instances_in_environment(self, environment_name: str) -> list[str]: ...
+
+        def deployment_target(self, deployment: "Deployment") -> "Optional[Deployable]": ...
+
+        def start_deployment(
+            self,
+            resource: "Deployable",
+            target_state: dict[str, Any],
+            at: Optional[datetime.datetime] = None,
+        ) -> "Deployment": ...
+
+        def advance_deployable(self, resource: "Deployable") -> None: ...
+
+        def sync_deployable(self, resource: "Deployable") -> str: ...
+
+        def check_not_busy(self, resource: "Deployable", doing: str) -> None: ...
+
+        def cancel_deployment(self, resource: "Deployable") -> None: ...
+
+        def start_deletion(self, resource: "Deployable") -> None: ...
+
+        def outputs_of(
+            self, resource: "Deployable", deployment_id: Optional[str]
+        ) -> dict[str, Any]: ...

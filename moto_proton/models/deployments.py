@@ -1,4 +1,5 @@
-"""Deployments: one per environment create or update, IN_PROGRESS until it settles.
+"""Deployments: one per create or deploying update of an environment, a service instance or a
+service pipeline, IN_PROGRESS until it settles.
 
 Progress goes through moto's state manager as `proton::deployment` (immediate by default:
 the next read sees SUCCEEDED; `{"progression": "manual", "times": N}` keeps it IN_PROGRESS for
@@ -17,43 +18,50 @@ from ..exceptions import ResourceNotFoundException, ValidationException
 from .base import BackendParts, OrderedIndex, Selection, instant, paged
 
 if TYPE_CHECKING:
-    pass
+    from .deployable import Deployable
 
 DEPLOYMENT_MODEL = "proton::deployment"
 state_manager.register_default_transition(DEPLOYMENT_MODEL, {"progression": "immediate"})
-IN_PROGRESS, SUCCEEDED, CANCELLING, CANCELLED = (
+IN_PROGRESS, SUCCEEDED, FAILED, CANCELLING, CANCELLED = (
     "IN_PROGRESS",
     "SUCCEEDED",
+    "FAILED",
     "CANCELLING",
     "CANCELLED",
 )
-SETTLED = ("SUCCEEDED", "FAILED", "CANCELLED")
+SETTLED = (SUCCEEDED, FAILED, CANCELLED)
 
 
 class Deployment(ManagedState):
     def __init__(
         self,
         arn_prefix: str,
-        environment_name: str,
-        target_arn: str,
-        target_created_at: datetime.datetime,
+        target: "Deployable",
         initial_state: Optional[dict[str, Any]],
         target_state: dict[str, Any],
     ):
         super().__init__(DEPLOYMENT_MODEL, [(IN_PROGRESS, SUCCEEDED)])
         self.id = str(mock_random.uuid4())
         self.arn = f"{arn_prefix}deployment/{self.id}"
-        self.environment_name = environment_name
-        self.target_arn = target_arn
-        self.target_resource_created_at = target_created_at
+        self.target_resource_type = target.target_resource_type
+        self.state_member = target.state_member
+        #: Where the target is: environmentName, serviceName, serviceInstanceName.
+        self.names = target.deployment_names()
+        self.target_arn = target.arn
+        self.target_resource_created_at = target.created_at
         self.initial_state = initial_state
         self.target_state = target_state
         self.created_at = self.last_modified_at = utcnow()
         self.completed_at: Optional[datetime.datetime] = None
+        self.status_message: Optional[str] = None
         self.last_attempted_deployment_id: Optional[str] = None
         self.last_succeeded_deployment_id: Optional[str] = None
-        #: Whether the environment took in how this deployment ended.
+        #: Whether the target took in how this deployment ended.
         self.outcome_applied = False
+
+    @property
+    def environment_name(self) -> str:
+        return self.names["environmentName"]
 
     def settle(self) -> str:
         """The status now, recording the moment it settled."""
@@ -64,19 +72,26 @@ class Deployment(ManagedState):
 
     def cancel(self) -> None:
         ManagedState.__init__(self, DEPLOYMENT_MODEL, [(CANCELLING, CANCELLED)])
+        self.status_message = "User initiated cancellation."
         self.last_modified_at = utcnow()
+
+    def fail(self, message: str) -> None:
+        self.status = FAILED
+        self.status_message = message
+        self.settle()
 
     def describe(self, status: Optional[str] = None) -> dict[str, Any]:
         described = {
             "id": self.id,
             "arn": self.arn,
             "deploymentStatus": status or self.settle(),
-            "environmentName": self.environment_name,
+            "deploymentStatusMessage": self.status_message,
+            **self.names,
             "targetArn": self.target_arn,
-            "targetResourceType": "ENVIRONMENT",
+            "targetResourceType": self.target_resource_type,
             "targetResourceCreatedAt": self.target_resource_created_at,
-            "initialState": {"environment": self.initial_state} if self.initial_state else None,
-            "targetState": {"environment": self.target_state},
+            "initialState": {self.state_member: self.initial_state} if self.initial_state else None,
+            "targetState": {self.state_member: self.target_state},
             "createdAt": self.created_at,
             "lastModifiedAt": self.last_modified_at,
             "completedAt": self.completed_at,
@@ -90,24 +105,20 @@ class DeploymentsMixin(BackendParts):
     """GetDeployment, ListDeployments and DeleteDeployment of `ProtonBackend`."""
 
     def _settle(self, deployment: Deployment) -> str:
-        """The deployment's status, with its environment brought up to date first."""
-        environment = self.environments.get(deployment.environment_name)
-        if environment is not None and environment.last_attempted_deployment_id == deployment.id:
-            self.sync_environment(environment)
+        """The deployment's status, with its target brought up to date first."""
+        target = self.deployment_target(deployment)
+        if target is not None and target.last_attempted_deployment_id == deployment.id:
+            self.sync_deployable(target)
         return deployment.settle()
 
     def _deployment(self, id: str, **filters: Optional[str]) -> Deployment:
         deployment = self.deployments.get(id)
         if deployment is None or any(
-            value is not None and value != self._deployment_field(deployment, name)
+            value is not None and value != deployment.names.get(name)
             for name, value in filters.items()
         ):
             raise ResourceNotFoundException(f"The deployment {id} was not found.")
         return deployment
-
-    @staticmethod
-    def _deployment_field(deployment: Deployment, name: str) -> Optional[str]:
-        return deployment.environment_name if name == "environment_name" else None
 
     def get_deployment(
         self,
@@ -117,12 +128,16 @@ class DeploymentsMixin(BackendParts):
         service_instance_name: Optional[str] = None,
         component_name: Optional[str] = None,
     ) -> dict[str, Any]:
+        if service_instance_name is not None and service_name is None:
+            raise ValidationException(
+                "serviceName must be specified to identify the service instance."
+            )
         deployment = self._deployment(
             id,
-            environment_name=environment_name,
-            service_name=service_name,
-            service_instance_name=service_instance_name,
-            component_name=component_name,
+            environmentName=environment_name,
+            serviceName=service_name,
+            serviceInstanceName=service_instance_name,
+            componentName=component_name,
         )
         deployment.advance()
         return {"deployment": deployment.describe(self._settle(deployment))}
@@ -135,12 +150,27 @@ class DeploymentsMixin(BackendParts):
         service_instance_name: Optional[str] = None,
         component_name: Optional[str] = None,
     ) -> Selection:
-        if service_name or service_instance_name or component_name:
-            return OrderedIndex(), None  # services, instances and components have none yet
+        if service_instance_name is not None and service_name is None:
+            raise ValidationException(
+                "serviceName must be specified to identify the service instance."
+            )
+        if environment_name is not None:
+            self.environment(environment_name)
+        if service_name is not None:
+            service = self.service(service_name)
+            if service_instance_name is not None:
+                service.instance(service_instance_name)
+        wanted = {
+            "environmentName": environment_name,
+            "serviceName": service_name,
+            "serviceInstanceName": service_instance_name,
+            "componentName": component_name,
+        }
+        wanted = {k: v for k, v in wanted.items() if v is not None}
         chosen = OrderedIndex(
             ((instant(d.created_at), d.id), d)
             for d in self.deployments.values()
-            if environment_name is None or d.environment_name == environment_name
+            if all(d.names.get(k) == v for k, v in wanted.items())
         )
         return chosen, None
 

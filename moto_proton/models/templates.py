@@ -1,34 +1,64 @@
-"""Environment templates and their major.minor versions.
+"""Templates of both kinds (environment and service) and their major.minor versions.
 
-A version registers (REGISTRATION_IN_PROGRESS -> DRAFT, through moto's state manager as
-`proton::environment-template-version`), may then be published (DRAFT -> PUBLISHED, the only
-status change a user can make), and the highest published minor of each major is that
-major's recommended version; the highest major with one is the template's.
+One machinery serves both kinds: a version registers (REGISTRATION_IN_PROGRESS -> DRAFT,
+through moto's state manager as `proton::<kind>-template-version`), may then be published
+(DRAFT -> PUBLISHED, the only status change a user can make), and the highest published minor
+of each major is that major's recommended version; the highest major with one is the
+template's. Service templates add compatible environment templates, component sources and
+pipeline provisioning; the `templates` quota counts both kinds together.
 """
 
 import dataclasses
 import datetime
-from typing import TYPE_CHECKING, Any, Optional
+from typing import Any, Optional
 
 from moto.core.utils import utcnow
 from moto.moto_api import state_manager
 from moto.moto_api._internal.managed_state_model import ManagedState
 
-from ..exceptions import (
-    ConflictException,
-    ResourceNotFoundException,
-    ValidationException,
-)
+from ..exceptions import ConflictException, ResourceNotFoundException, ValidationException
 from ..quotas import enforce_quota
 from .base import BackendParts, OrderedIndex, Selection, paged
 from .idempotency import ClientTokens, fingerprint
 
-if TYPE_CHECKING:
-    pass
-
 REGISTERING, DRAFT, PUBLISHED = "REGISTRATION_IN_PROGRESS", "DRAFT", "PUBLISHED"
-VERSION_MODEL = "proton::environment-template-version"
-state_manager.register_default_transition(VERSION_MODEL, {"progression": "immediate"})
+REGISTRATION_FAILED = "REGISTRATION_FAILED"
+
+
+@dataclasses.dataclass(frozen=True)
+class TemplateKind:
+    """What tells an environment template from a service template."""
+
+    name: str  # "environment" or "service": the prefix of its operations' members
+    #: The template member that says who provisions: `provisioning` or `pipelineProvisioning`.
+    provisioning_member: str
+
+    @property
+    def label(self) -> str:
+        return f"{self.name} template"
+
+    @property
+    def arn_type(self) -> str:
+        return f"{self.name}-template"
+
+    @property
+    def version_model(self) -> str:
+        return f"proton::{self.name}-template-version"
+
+    @property
+    def template_key(self) -> str:
+        return f"{self.name}Template"
+
+    @property
+    def version_key(self) -> str:
+        return f"{self.name}TemplateVersion"
+
+
+ENVIRONMENT = TemplateKind("environment", "provisioning")
+SERVICE = TemplateKind("service", "pipelineProvisioning")
+KINDS = {kind.arn_type: kind for kind in (ENVIRONMENT, SERVICE)}
+for _kind in KINDS.values():
+    state_manager.register_default_transition(_kind.version_model, {"progression": "immediate"})
 
 
 def version_key(major: str, minor: str) -> tuple[int, int]:
@@ -38,18 +68,24 @@ def version_key(major: str, minor: str) -> tuple[int, int]:
 class TemplateVersion(ManagedState):
     def __init__(
         self,
-        template: "EnvironmentTemplate",
+        template: "Template",
         major: str,
         minor: str,
         description: Optional[str],
         source: dict[str, Any],
+        compatible_environment_templates: Optional[list[dict[str, str]]] = None,
+        supported_component_sources: Optional[list[str]] = None,
     ):
-        super().__init__(VERSION_MODEL, [(REGISTERING, DRAFT)])
+        super().__init__(template.kind.version_model, [(REGISTERING, DRAFT)])
+        self.kind = template.kind
         self.template_name = template.name
         self.major = major
         self.minor = minor
         self.description = description
         self.source = source
+        self.compatible_environment_templates = compatible_environment_templates
+        self.supported_component_sources = supported_component_sources
+        self.status_message: Optional[str] = None
         self.arn = f"{template.arn}:{major}.{minor}"
         self.created_at = self.last_modified_at = utcnow()
 
@@ -57,17 +93,33 @@ class TemplateVersion(ManagedState):
     def key(self) -> tuple[int, int]:
         return version_key(self.major, self.minor)
 
+    @property
+    def label(self) -> str:
+        return f"{self.kind.label} version {self.template_name}:{self.major}.{self.minor}"
+
+    def compatible_with(self, template_name: str, major: str) -> bool:
+        return {"templateName": template_name, "majorVersion": major} in (
+            self.compatible_environment_templates or []
+        )
+
     def describe(
         self, recommended_minor: Optional[str], status: Optional[str] = None
     ) -> dict[str, Any]:
+        status = status or self.status
+        message = self.status_message
+        if message is None and status in (DRAFT, PUBLISHED):
+            message = ""  # AWS shows an empty statusMessage once a version is registered
         described = {
             "arn": self.arn,
             "templateName": self.template_name,
             "majorVersion": self.major,
             "minorVersion": self.minor,
             "recommendedMinorVersion": recommended_minor,
-            "status": status or self.status,
+            "status": status,
+            "statusMessage": message,
             "description": self.description,
+            "compatibleEnvironmentTemplates": self.compatible_environment_templates,
+            "supportedComponentSources": self.supported_component_sources,
             "createdAt": self.created_at,
             "lastModifiedAt": self.last_modified_at,
         }
@@ -75,7 +127,8 @@ class TemplateVersion(ManagedState):
 
 
 @dataclasses.dataclass
-class EnvironmentTemplate:
+class Template:
+    kind: TemplateKind
     name: str
     arn: str
     display_name: Optional[str]
@@ -84,6 +137,10 @@ class EnvironmentTemplate:
     provisioning: Optional[str]
     created_at: datetime.datetime
     last_modified_at: datetime.datetime
+    #: The parameters it was created with, to tell an idempotent retry of the create.
+    created_with: str = ""
+    #: Whether a user changed it since (a retry of its create is then a ConflictException).
+    modified: bool = False
     versions: dict[tuple[int, int], TemplateVersion] = dataclasses.field(default_factory=dict)
 
     def published(self, major: Optional[str] = None) -> list[TemplateVersion]:
@@ -119,7 +176,7 @@ class EnvironmentTemplate:
             "displayName": self.display_name,
             "description": self.description,
             "encryptionKey": self.encryption_key,
-            "provisioning": self.provisioning,
+            self.kind.provisioning_member: self.provisioning,
             "recommendedVersion": f"{recommended.major}.{recommended.minor}"
             if recommended
             else None,
@@ -129,33 +186,82 @@ class EnvironmentTemplate:
         return {k: v for k, v in described.items() if v is not None}
 
 
+def idempotent_create(existing: Any, request: str, label: str) -> Any:
+    """The resource a create without client token answers when `existing` has its name (AWS's
+    Welcome page): the same request, unmodified since, returns it; the same request after a
+    change is a ConflictException; other parameters are an idempotent parameter mismatch."""
+    if existing.created_with != request:
+        raise ValidationException(
+            f"Idempotent parameter mismatch: the {label} already exists with different parameters."
+        )
+    if existing.modified:
+        raise ConflictException(f"The {label} already exists.")
+    return existing
+
+
 class TemplatesMixin(BackendParts):
-    """The environment template (and template version) operations of `ProtonBackend`."""
+    """The template and template version operations of `ProtonBackend`, for both kinds."""
 
     template_version_client_tokens: ClientTokens
 
-    def template(self, name: str) -> EnvironmentTemplate:
-        template = self.environment_templates.get(name)
+    def templates_of(self, kind: TemplateKind) -> dict[str, Template]:
+        return self.environment_templates if kind is ENVIRONMENT else self.service_templates
+
+    def template(self, name: str, kind: TemplateKind = ENVIRONMENT) -> Template:
+        template = self.templates_of(kind).get(name)
         if template is None:
-            raise ResourceNotFoundException(f"The environment template {name} was not found.")
+            raise ResourceNotFoundException(f"The {kind.label} {name} was not found.")
         return template
 
-    def template_version(self, name: str, major: str, minor: str) -> TemplateVersion:
-        template = self.template(name)
+    def template_version(
+        self, kind: TemplateKind, name: str, major: str, minor: str
+    ) -> TemplateVersion:
+        template = self.template(name, kind)
         try:
             version = template.versions.get(version_key(major, minor))
         except ValueError:
             version = None
         if version is None:
             raise ResourceNotFoundException(
-                f"The environment template version {name}:{major}.{minor} was not found."
+                f"The {kind.label} version {name}:{major}.{minor} was not found."
             )
         return version
 
-    # -- templates ----------------------------------------------------------------------
+    def published_version(
+        self, template: Template, major: str, minor: Optional[str]
+    ) -> TemplateVersion:
+        """The PUBLISHED version `major.minor` (the recommended minor when `minor` is None)."""
+        label = f"{template.name}:{major}.{minor}" if minor else f"{template.name}:{major}"
+        title = template.kind.label.capitalize()
+        if minor is None:
+            minor = template.recommended_minor(major)
+            if minor is None:
+                raise ValidationException(
+                    f"{title} {template.name} has no published version in major version {major}."
+                )
+        try:
+            version = template.versions.get(version_key(major, minor))
+        except ValueError:
+            version = None
+        if version is None:
+            raise ResourceNotFoundException(
+                f"The {template.kind.label} version {label} was not found."
+            )
+        if version.status != PUBLISHED:
+            raise ValidationException(
+                f"{title} version {template.name}:{version.major}.{version.minor} "
+                f"is {version.status}; only a PUBLISHED version can be deployed."
+            )
+        return version
 
-    def create_environment_template(
+    def template_managed_tags(self, template: Template) -> dict[str, str]:
+        return {"aws:proton:account": self.account_id, "aws:proton:template": template.arn}
+
+    # -- templates, both kinds ------------------------------------------------------------
+
+    def _create_template(
         self,
+        kind: TemplateKind,
         name: str,
         display_name: Optional[str] = None,
         description: Optional[str] = None,
@@ -163,84 +269,117 @@ class TemplatesMixin(BackendParts):
         provisioning: Optional[str] = None,
         tags: Optional[list[dict[str, str]]] = None,
     ) -> dict[str, Any]:
-        if name in self.environment_templates:
-            raise ConflictException(f"The environment template {name} already exists.")
+        templates = self.templates_of(kind)
+        request = fingerprint(name, display_name, description, encryption_key, provisioning, tags)
+        if name in templates:
+            existing = idempotent_create(templates[name], request, f"{kind.label} {name}")
+            return {kind.template_key: existing.describe()}
         enforce_quota(
             "templates",
-            len(self.environment_templates),
+            len(self.environment_templates) + len(self.service_templates),
             f"Account {self.account_id}",
             f"templates in {self.region_name}",
         )
         now = utcnow()
-        template = EnvironmentTemplate(
+        template = Template(
+            kind=kind,
             name=name,
-            arn=self.arn(f"environment-template/{name}"),
+            arn=self.arn(f"{kind.arn_type}/{name}"),
             display_name=display_name,
             description=description,
             encryption_key=encryption_key,
             provisioning=provisioning,
             created_at=now,
             last_modified_at=now,
+            created_with=request,
         )
-        self.add_tags(template.arn, tags)
-        self.environment_templates[name] = template
-        return {"environmentTemplate": template.describe()}
+        self.add_tags(template.arn, tags, self.template_managed_tags(template))
+        templates[name] = template
+        return {kind.template_key: template.describe()}
 
-    def get_environment_template(self, name: str) -> dict[str, Any]:
-        return {"environmentTemplate": self.template(name).describe()}
-
-    @paged("templates")
-    def list_environment_templates(self) -> Selection:
-        return OrderedIndex(((t.name,), t) for t in self.environment_templates.values()), None
-
-    def update_environment_template(
-        self, name: str, display_name: Optional[str] = None, description: Optional[str] = None
+    def _update_template(
+        self,
+        kind: TemplateKind,
+        name: str,
+        display_name: Optional[str] = None,
+        description: Optional[str] = None,
     ) -> dict[str, Any]:
-        template = self.template(name)
+        template = self.template(name, kind)
         changes = {"display_name": display_name, "description": description}
         changes = {k: v for k, v in changes.items() if v is not None}
         if any(getattr(template, k) != v for k, v in changes.items()):
             for k, v in changes.items():
                 setattr(template, k, v)
             template.last_modified_at = utcnow()
-        return {"environmentTemplate": template.describe()}
+            template.modified = True
+        return {kind.template_key: template.describe()}
 
-    def delete_environment_template(self, name: str) -> dict[str, Any]:
-        template = self.template(name)
+    def _delete_template(self, kind: TemplateKind, name: str) -> dict[str, Any]:
+        template = self.template(name, kind)
         if template.versions:
             raise ConflictException(
-                f"The environment template {name} has {len(template.versions)} versions; "
-                "delete them first."
+                f"The {kind.label} {name} has {len(template.versions)} versions; delete them first."
             )
-        del self.environment_templates[name]
+        del self.templates_of(kind)[name]
         self.drop_tags(template.arn)
-        return {"environmentTemplate": template.describe()}
+        return {kind.template_key: template.describe()}
 
-    # -- versions -----------------------------------------------------------------------
+    def _list_templates(self, kind: TemplateKind) -> Selection:
+        return OrderedIndex(((t.name,), t) for t in self.templates_of(kind).values()), None
 
-    def create_environment_template_version(
+    # -- versions, both kinds -------------------------------------------------------------
+
+    def _compatible_environment_templates(
+        self, compatible: Optional[list[dict[str, str]]]
+    ) -> Optional[list[dict[str, str]]]:
+        """Each named environment template must exist; duplicates are dropped."""
+        if compatible is None:
+            return None
+        unique: list[dict[str, str]] = []
+        for entry in compatible:
+            if entry["templateName"] not in self.environment_templates:
+                raise ValidationException(
+                    f"Compatible environment template {entry['templateName']} does not exist."
+                )
+            wanted = {"templateName": entry["templateName"], "majorVersion": entry["majorVersion"]}
+            if wanted not in unique:
+                unique.append(wanted)
+        return unique
+
+    def _create_template_version(
         self,
+        kind: TemplateKind,
         template_name: str,
         source: dict[str, Any],
         major_version: Optional[str] = None,
         description: Optional[str] = None,
         tags: Optional[list[dict[str, str]]] = None,
         client_token: Optional[str] = None,
+        compatible_environment_templates: Optional[list[dict[str, str]]] = None,
+        supported_component_sources: Optional[list[str]] = None,
     ) -> dict[str, Any]:
-        template = self.template(template_name)
-        request = fingerprint(template_name, source, major_version, description, tags or [])
+        template = self.template(template_name, kind)
+        request = fingerprint(
+            kind.name,
+            template_name,
+            source,
+            major_version,
+            description,
+            tags or [],
+            compatible_environment_templates,
+            supported_component_sources,
+        )
         original = self.template_version_client_tokens.replay(client_token, request)
         if original is not None and original in template.versions:
-            return {
-                "environmentTemplateVersion": template.describe_version(template.versions[original])
-            }
+            return {kind.version_key: template.describe_version(template.versions[original])}
+        compatible = self._compatible_environment_templates(compatible_environment_templates)
         majors = sorted({v.key[0] for v in template.versions.values()})
         if major_version is None:
             major, minor = str((majors[-1] if majors else 0) + 1), "0"
         else:
             if not major_version.isdigit() or int(major_version) not in majors:
                 raise ValidationException(
-                    f"majorVersion {major_version} does not exist for environment template "
+                    f"majorVersion {major_version} does not exist for {kind.label} "
                     f"{template_name}; omit majorVersion to create the next major version."
                 )
             minors = [
@@ -250,32 +389,36 @@ class TemplatesMixin(BackendParts):
         enforce_quota(
             "template_versions_per_template",
             len(template.versions),
-            f"Environment template {template_name}",
+            f"{kind.label.capitalize()} {template_name}",
             "versions",
         )
-        version = TemplateVersion(template, major, minor, description, source)
-        self.add_tags(version.arn, tags)
+        version = TemplateVersion(
+            template,
+            major,
+            minor,
+            description,
+            source,
+            compatible,
+            list(dict.fromkeys(supported_component_sources))
+            if supported_component_sources is not None
+            else None,
+        )
+        self.add_tags(version.arn, tags, self.template_managed_tags(template))
         template.versions[version.key] = version
         self.template_version_client_tokens.remember(client_token, request, version.key)
-        return {"environmentTemplateVersion": template.describe_version(version, REGISTERING)}
+        return {kind.version_key: template.describe_version(version, REGISTERING)}
 
-    def get_environment_template_version(
-        self, template_name: str, major_version: str, minor_version: str
+    def _get_template_version(
+        self, kind: TemplateKind, template_name: str, major_version: str, minor_version: str
     ) -> dict[str, Any]:
-        version = self.template_version(template_name, major_version, minor_version)
+        version = self.template_version(kind, template_name, major_version, minor_version)
         version.advance()
-        return {
-            "environmentTemplateVersion": self.template(template_name).describe_version(version)
-        }
+        return {kind.version_key: self.template(template_name, kind).describe_version(version)}
 
-    @paged(
-        "templateVersions",
-        describe=lambda backend, v: backend.template(v.template_name).describe_version(v),
-    )
-    def list_environment_template_versions(
-        self, template_name: str, major_version: Optional[str] = None
+    def _list_template_versions(
+        self, kind: TemplateKind, template_name: str, major_version: Optional[str] = None
     ) -> Selection:
-        template = self.template(template_name)
+        template = self.template(template_name, kind)
         chosen = OrderedIndex(
             (v.key, v)
             for v in template.versions.values()
@@ -283,54 +426,132 @@ class TemplatesMixin(BackendParts):
         )
         return chosen, None
 
-    def update_environment_template_version(
+    def _update_template_version(
         self,
+        kind: TemplateKind,
         template_name: str,
         major_version: str,
         minor_version: str,
         description: Optional[str] = None,
         status: Optional[str] = None,
+        compatible_environment_templates: Optional[list[dict[str, str]]] = None,
+        supported_component_sources: Optional[list[str]] = None,
     ) -> dict[str, Any]:
-        version = self.template_version(template_name, major_version, minor_version)
+        version = self.template_version(kind, template_name, major_version, minor_version)
         current = version.status
         if status is not None and status != current and (current, status) != (DRAFT, PUBLISHED):
             raise ValidationException(
-                f"The status of environment template version {template_name}:"
-                f"{version.major}.{version.minor} can only change from DRAFT to PUBLISHED, "
+                f"The status of {version.label} can only change from DRAFT to PUBLISHED, "
                 f"not from {current} to {status}."
             )
+        compatible = self._compatible_environment_templates(compatible_environment_templates)
+        changes: dict[str, Any] = {
+            "status": status,
+            "description": description,
+            "compatible_environment_templates": compatible,
+            "supported_component_sources": list(dict.fromkeys(supported_component_sources))
+            if supported_component_sources is not None
+            else None,
+        }
         changed = False
-        if status is not None and status != current:
-            version.status = status
-            changed = True
-        if description is not None and description != version.description:
-            version.description = description
-            changed = True
-        template = self.template(template_name)
+        for field, value in changes.items():
+            if value is not None and value != getattr(version, field):
+                setattr(version, field, value)
+                changed = True
+        template = self.template(template_name, kind)
         if changed:
             version.last_modified_at = template.last_modified_at = utcnow()
-        return {"environmentTemplateVersion": template.describe_version(version)}
+        return {kind.version_key: template.describe_version(version)}
 
-    def delete_environment_template_version(
-        self, template_name: str, major_version: str, minor_version: str
+    def _delete_template_version(
+        self, kind: TemplateKind, template_name: str, major_version: str, minor_version: str
     ) -> dict[str, Any]:
-        version = self.template_version(template_name, major_version, minor_version)
-        template = self.template(template_name)
+        version = self.template_version(kind, template_name, major_version, minor_version)
+        template = self.template(template_name, kind)
         same_major = [v for v in template.versions.values() if v.major == version.major]
+        title = version.label[0].upper() + version.label[1:]
         if template.recommended_minor(version.major) == version.minor and len(same_major) > 1:
             raise ConflictException(
-                f"Environment template version {template_name}:{version.major}.{version.minor} "
-                "is the recommended version of its major version and can only be deleted last."
+                f"{title} is the recommended version of its major version and can only be "
+                "deleted last."
             )
-        users = sorted(
-            e.name for e in self.environments.values() if e.uses_template_version(version)
-        )
+        users = self.template_version_users(version)
         if users:
-            raise ConflictException(
-                f"Environment template version {template_name}:{version.major}.{version.minor} "
-                f"is used by environments: {', '.join(users)}."
-            )
+            raise ConflictException(f"{title} is used by {'; '.join(users)}.")
         described = template.describe_version(version)
         del template.versions[version.key]
         self.drop_tags(version.arn)
-        return {"environmentTemplateVersion": described}
+        return {kind.version_key: described}
+
+    # -- the operations, named as the API names them --------------------------------------
+
+    def create_environment_template(
+        self, name: str, provisioning: Optional[str] = None, **common: Any
+    ) -> dict[str, Any]:
+        return self._create_template(ENVIRONMENT, name, provisioning=provisioning, **common)
+
+    def create_service_template(
+        self, name: str, pipeline_provisioning: Optional[str] = None, **common: Any
+    ) -> dict[str, Any]:
+        return self._create_template(SERVICE, name, provisioning=pipeline_provisioning, **common)
+
+    def get_environment_template(self, name: str) -> dict[str, Any]:
+        return {ENVIRONMENT.template_key: self.template(name, ENVIRONMENT).describe()}
+
+    def get_service_template(self, name: str) -> dict[str, Any]:
+        return {SERVICE.template_key: self.template(name, SERVICE).describe()}
+
+    @paged("templates")
+    def list_environment_templates(self) -> Selection:
+        return self._list_templates(ENVIRONMENT)
+
+    @paged("templates")
+    def list_service_templates(self) -> Selection:
+        return self._list_templates(SERVICE)
+
+    def update_environment_template(self, name: str, **changes: Any) -> dict[str, Any]:
+        return self._update_template(ENVIRONMENT, name, **changes)
+
+    def update_service_template(self, name: str, **changes: Any) -> dict[str, Any]:
+        return self._update_template(SERVICE, name, **changes)
+
+    def delete_environment_template(self, name: str) -> dict[str, Any]:
+        return self._delete_template(ENVIRONMENT, name)
+
+    def delete_service_template(self, name: str) -> dict[str, Any]:
+        return self._delete_template(SERVICE, name)
+
+    def create_environment_template_version(self, **request: Any) -> dict[str, Any]:
+        return self._create_template_version(ENVIRONMENT, **request)
+
+    def create_service_template_version(self, **request: Any) -> dict[str, Any]:
+        return self._create_template_version(SERVICE, **request)
+
+    def get_environment_template_version(self, **version: Any) -> dict[str, Any]:
+        return self._get_template_version(ENVIRONMENT, **version)
+
+    def get_service_template_version(self, **version: Any) -> dict[str, Any]:
+        return self._get_template_version(SERVICE, **version)
+
+    @paged("templateVersions", describe=lambda backend, v: backend.describe_template_version(v))
+    def list_environment_template_versions(self, **filters: Any) -> Selection:
+        return self._list_template_versions(ENVIRONMENT, **filters)
+
+    @paged("templateVersions", describe=lambda backend, v: backend.describe_template_version(v))
+    def list_service_template_versions(self, **filters: Any) -> Selection:
+        return self._list_template_versions(SERVICE, **filters)
+
+    def update_environment_template_version(self, **changes: Any) -> dict[str, Any]:
+        return self._update_template_version(ENVIRONMENT, **changes)
+
+    def update_service_template_version(self, **changes: Any) -> dict[str, Any]:
+        return self._update_template_version(SERVICE, **changes)
+
+    def delete_environment_template_version(self, **version: Any) -> dict[str, Any]:
+        return self._delete_template_version(ENVIRONMENT, **version)
+
+    def delete_service_template_version(self, **version: Any) -> dict[str, Any]:
+        return self._delete_template_version(SERVICE, **version)
+
+    def describe_template_version(self, version: TemplateVersion) -> dict[str, Any]:
+        return self.template(version.template_name, version.kind).describe_version(version)

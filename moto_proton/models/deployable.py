@@ -1,0 +1,216 @@
+"""The lifecycle every deployed resource shares: environments, service instances and service
+pipelines (and, next, components).
+
+A deployment starts IN_PROGRESS and settles through moto's state manager. While it runs, the
+resource keeps showing the template version and spec it had (AWS's examples show the previous
+version until the deployment succeeds); on success the deployment's target state becomes the
+resource's, and `lastDeploymentSucceededAt` is that deployment's start. A cancelled or failed
+deployment leaves the resource as it was, with the reason in `deploymentStatusMessage`.
+Deletion goes DELETE_IN_PROGRESS -> gone through a state-manager model of the resource's kind.
+"""
+
+import datetime
+from typing import Any, ClassVar, Optional
+
+from moto.moto_api import state_manager
+from moto.moto_api._internal.managed_state_model import ManagedState
+
+from ..exceptions import ConflictException, ResourceNotFoundException
+from .base import BackendParts
+from .deployments import CANCELLING, FAILED, IN_PROGRESS, SUCCEEDED, Deployment
+
+DELETING, DELETED, DELETE_FAILED = "DELETE_IN_PROGRESS", "DELETE_COMPLETE", "DELETE_FAILED"
+BUSY = (IN_PROGRESS, CANCELLING)
+
+
+def deletion_model(kind: str) -> str:
+    """The state-manager model of a kind's deletion, registered on first use."""
+    model = f"proton::{kind}-deletion"
+    if model not in state_manager.get_registered_models():
+        state_manager.register_default_transition(model, {"progression": "immediate"})
+    return model
+
+
+class Deployable:
+    """A resource deployed from a template version, with a deployment history."""
+
+    #: The Deployment's `targetResourceType` and the member of its DeploymentState union.
+    target_resource_type: ClassVar[str]
+    state_member: ClassVar[str]
+    #: The state-manager model of its deletion, e.g. `proton::environment-deletion`.
+    deletion_model: ClassVar[str]
+    label: ClassVar[str]  # "environment", "service instance", ...
+
+    def __init__(
+        self,
+        name: str,
+        arn: str,
+        template_name: str,
+        template_major_version: str,
+        template_minor_version: str,
+        spec: Optional[str],
+        created_at: datetime.datetime,
+    ):
+        self.name = name
+        self.arn = arn
+        self.template_name = template_name
+        self.template_major_version = template_major_version
+        self.template_minor_version = template_minor_version
+        self.spec = spec
+        self.created_at = created_at
+        self.deployment_status = IN_PROGRESS
+        self.deployment_status_message: Optional[str] = None
+        self.last_deployment_attempted_at = created_at
+        self.last_deployment_succeeded_at = created_at
+        self.last_attempted_deployment_id = ""
+        self.last_succeeded_deployment_id: Optional[str] = None
+        self.deletion: Optional[ManagedState] = None
+        #: What each deployment produced, by deployment id; empty unless a test puts
+        #: something there.
+        self.outputs: dict[str, list[dict[str, str]]] = {}
+        self.provisioned_resources: list[dict[str, str]] = []
+
+    def state(self) -> dict[str, Any]:
+        """What a deployment of it starts from or aims at (the DeploymentState member)."""
+        state = {
+            "templateName": self.template_name,
+            "templateMajorVersion": self.template_major_version,
+            "templateMinorVersion": self.template_minor_version,
+            "spec": self.spec,
+        }
+        return {k: v for k, v in state.items() if v is not None}
+
+    def apply(self, state: dict[str, Any]) -> None:
+        """Take the target state of a deployment that succeeded."""
+        self.template_name = state["templateName"]
+        self.template_major_version = state["templateMajorVersion"]
+        self.template_minor_version = state["templateMinorVersion"]
+        self.spec = state.get("spec", self.spec)
+
+    def deployment_names(self) -> dict[str, str]:
+        """environmentName, and serviceName/serviceInstanceName where they apply."""
+        raise NotImplementedError
+
+    def uses_template_version(self, template_name: str, major: str, minor: str) -> bool:
+        return (self.template_name, self.template_major_version, self.template_minor_version) == (
+            template_name,
+            major,
+            minor,
+        )
+
+    @property
+    def deleting(self) -> bool:
+        return self.deletion is not None
+
+    def deployed(self) -> dict[str, Any]:
+        """The members every deployed resource describes."""
+        described = {
+            "arn": self.arn,
+            **self.state(),
+            "deploymentStatus": self.deployment_status,
+            "deploymentStatusMessage": self.deployment_status_message,
+            "createdAt": self.created_at,
+            "lastDeploymentAttemptedAt": self.last_deployment_attempted_at,
+            "lastDeploymentSucceededAt": self.last_deployment_succeeded_at,
+            "lastAttemptedDeploymentId": self.last_attempted_deployment_id or None,
+            "lastSucceededDeploymentId": self.last_succeeded_deployment_id,
+        }
+        return {k: v for k, v in described.items() if v is not None}
+
+
+class DeployableMixin(BackendParts):
+    """Starting, settling, cancelling and deleting deployments of any `Deployable`."""
+
+    def start_deployment(
+        self,
+        resource: Deployable,
+        target_state: dict[str, Any],
+        at: Optional[datetime.datetime] = None,
+    ) -> Deployment:
+        """Deploy `target_state`; the resource shows it only once the deployment succeeds.
+        A first deployment (no previous one) records no initial state."""
+        initial = resource.state() if resource.last_attempted_deployment_id else None
+        deployment = Deployment(self.arn(""), resource, initial, target_state)
+        if at is not None:  # one clock reading for createdAt and the first attempt
+            deployment.created_at = deployment.last_modified_at = at
+        deployment.last_attempted_deployment_id = deployment.id
+        deployment.last_succeeded_deployment_id = resource.last_succeeded_deployment_id
+        self.deployments[deployment.id] = deployment
+        resource.last_attempted_deployment_id = deployment.id
+        resource.last_deployment_attempted_at = deployment.created_at
+        resource.deployment_status = IN_PROGRESS
+        resource.deployment_status_message = None
+        return deployment
+
+    def current_deployment(self, resource: Deployable) -> Optional[Deployment]:
+        return self.deployments.get(resource.last_attempted_deployment_id)
+
+    def advance_deployable(self, resource: Deployable) -> None:
+        """One read of the resource, as moto's state manager counts reads."""
+        deployment = self.current_deployment(resource)
+        if deployment is not None:
+            deployment.advance()
+        if resource.deletion is not None:
+            resource.deletion.advance()
+
+    def sync_deployable(self, resource: Deployable) -> str:
+        """Apply what happened since the last look; the resource's deploymentStatus."""
+        if resource.deletion is not None:
+            resource.deployment_status = resource.deletion.status or DELETING
+            return resource.deployment_status
+        deployment = self.current_deployment(resource)
+        if deployment is not None and not deployment.outcome_applied:
+            status = deployment.settle()
+            if status == SUCCEEDED:
+                resource.apply(deployment.target_state)
+                resource.last_succeeded_deployment_id = deployment.id
+                resource.last_deployment_succeeded_at = deployment.created_at
+                deployment.last_succeeded_deployment_id = deployment.id
+            elif deployment.completed_at is not None:
+                resource.deployment_status_message = deployment.status_message
+            deployment.outcome_applied = deployment.completed_at is not None
+            resource.deployment_status = status
+        return resource.deployment_status
+
+    def check_not_busy(self, resource: Deployable, doing: str) -> None:
+        """ConflictException while a deployment or the deletion of `resource` runs."""
+        status = self.sync_deployable(resource)
+        if resource.deletion is not None or status in BUSY:
+            raise ConflictException(
+                f"The {resource.label} {resource.name} is {status}; wait for it to finish "
+                f"before {doing} it."
+            )
+
+    def cancel_deployment(self, resource: Deployable) -> None:
+        status = self.sync_deployable(resource)
+        if status != IN_PROGRESS or resource.deletion is not None:
+            raise ConflictException(
+                f"The {resource.label} {resource.name} is {status}; only an IN_PROGRESS "
+                "deployment can be cancelled."
+            )
+        deployment = self.current_deployment(resource)
+        assert deployment is not None
+        deployment.cancel()
+        resource.deployment_status = CANCELLING
+        resource.deployment_status_message = deployment.status_message
+
+    def fail_deployment(self, resource: Deployable, message: str) -> None:
+        deployment = self.current_deployment(resource)
+        if deployment is not None and deployment.settle() == IN_PROGRESS:
+            deployment.fail(message)
+            self.sync_deployable(resource)
+            resource.deployment_status = FAILED
+
+    def start_deletion(self, resource: Deployable) -> None:
+        resource.deletion = ManagedState(resource.deletion_model, [(DELETING, DELETED)])
+        resource.deployment_status = DELETING
+
+    def outputs_of(self, resource: Deployable, deployment_id: Optional[str]) -> dict[str, Any]:
+        """ListXOutputs: the outputs of a deployment of `resource` (by default the last that
+        succeeded)."""
+        if deployment_id is not None:
+            deployment = self.deployments.get(deployment_id)
+            if deployment is None or deployment.target_arn != resource.arn:
+                raise ResourceNotFoundException(f"The deployment {deployment_id} was not found.")
+        chosen = deployment_id or resource.last_succeeded_deployment_id or ""
+        return {"outputs": list(resource.outputs.get(chosen, []))}

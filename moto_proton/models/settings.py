@@ -1,0 +1,48 @@
+"""Account settings: the roles and repository that service pipelines are provisioned with,
+per account and Region. A template with a pipeline can't be used until one is set."""
+
+from typing import Any, Optional
+
+from ..exceptions import ValidationException
+from .base import BackendParts
+
+
+class SettingsMixin(BackendParts):
+    """GetAccountSettings and UpdateAccountSettings of `ProtonBackend`."""
+
+    def get_account_settings(self) -> dict[str, Any]:
+        return {"accountSettings": dict(self.account_settings)}
+
+    def update_account_settings(
+        self,
+        pipeline_service_role_arn: Optional[str] = None,
+        pipeline_codebuild_role_arn: Optional[str] = None,
+        pipeline_provisioning_repository: Optional[dict[str, str]] = None,
+        delete_pipeline_provisioning_repository: Optional[bool] = None,
+    ) -> dict[str, Any]:
+        if pipeline_provisioning_repository is not None and delete_pipeline_provisioning_repository:
+            raise ValidationException(
+                "Don't set deletePipelineProvisioningRepository when you update the pipeline "
+                "provisioning repository."
+            )
+        settings = self.account_settings
+        for member, value in (
+            ("pipelineServiceRoleArn", pipeline_service_role_arn),
+            ("pipelineCodebuildRoleArn", pipeline_codebuild_role_arn),
+        ):
+            if value == "":  # an empty string removes the role
+                settings.pop(member, None)
+            elif value is not None:
+                settings[member] = value
+        if delete_pipeline_provisioning_repository:
+            settings.pop("pipelineProvisioningRepository", None)
+        if pipeline_provisioning_repository is not None:
+            repository = pipeline_provisioning_repository
+            provider = repository["provider"].lower()
+            settings["pipelineProvisioningRepository"] = {
+                "arn": self.arn(f"repository/{provider}:{repository['name']}"),
+                "name": repository["name"],
+                "provider": repository["provider"],
+                "branch": repository["branch"],
+            }
+        return {"accountSettings": dict(settings)}
