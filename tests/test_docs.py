@@ -1,5 +1,7 @@
-"""The README stays true: its operations table is the one the model and code give."""
+"""The README stays true: its operations table is the one the model and code give, its
+sections come in the order a new user needs them, and its links lead somewhere."""
 
+import re
 from pathlib import Path
 
 from moto_proton.coverage import coverage_table, implemented_operations, replace_table
@@ -38,3 +40,56 @@ def test_readme_starts_with_the_two_setup_commands():
     assert lines[fence + 2] == "python3 -m pip install tox && python3 -m tox"
     ci = (README.parent / ".ci" / "run").read_text(encoding="utf-8")
     assert lines[fence + 2] in ci
+
+
+def test_readme_says_how_to_run_the_two_setup_commands():
+    """Right after the commands: a venv, two terminals (the server runs until Ctrl+C), and what
+    the test command takes and needs."""
+    lines = [line for line in README.read_text(encoding="utf-8").splitlines() if line.strip()]
+    fence = lines.index("```sh")
+    assert lines[fence + 3] == "```"
+    explanation = " ".join(lines[fence + 4 : fence + 6])
+    for needed in ("venv", "two terminals", "Ctrl+C", "5 minutes", "npm", "JavaScript SDK"):
+        assert needed in explanation, needed
+
+
+#: The README's sections, in order (others may come between them).
+SECTIONS = [
+    "Install into your own project",
+    "Quick start",
+    "Environment account connections",
+    "Templates, environments and deployments",
+    "Quotas and switches",
+    "Errors and validation",
+    "Choices where AWS is silent",
+    "Implemented operations",
+    "Development",
+    "Reporting a bug",
+    "License",
+]
+
+
+def test_readme_sections_come_in_order():
+    headings = [
+        line[3:].strip()
+        for line in README.read_text(encoding="utf-8").splitlines()
+        if line.startswith("## ")
+    ]
+    assert [heading for heading in headings if heading in SECTIONS] == SECTIONS
+    # The long write-ups live in their own files, one line each from the README.
+    assert "Benchmarks" not in headings and "Reliability" not in headings
+
+
+def test_readme_links_to_files_that_exist():
+    text = README.read_text(encoding="utf-8")
+    targets = re.findall(r"\]\((?!https?://|#)([^)\s]+)\)", text)
+    assert "bench/README.md" in targets and "docs/reliability.md" in targets
+    for target in targets:
+        assert (README.parent / target.split("#")[0]).exists(), target
+
+
+def test_readme_is_self_contained():
+    """Nothing outside the repository: no sibling folders such as ../shared."""
+    text = README.read_text(encoding="utf-8")
+    assert "../" not in text
+    assert "shared/" not in text
