@@ -2,8 +2,19 @@
 
 moto finds a service by matching request URLs (and, in server mode, the SigV4 scope) against
 `moto.backend_index.backend_url_patterns`, then imports `moto.<service>` for its
-`<service>_backends`. Registering Proton is therefore one entry in that list and one module
+`<service>_backends`. Registering Proton is therefore a few entries in that list and one module
 alias; no moto function is replaced.
+
+moto's server takes the host of a signed request from its credential scope
+(`DomainDispatcherApplication.infer_service_region_host`: `<service>.<region>.amazonaws.com`),
+so a scope with an empty Region makes the host `proton..amazonaws.com`. Proton's own pattern
+needs a Region there, and moto answered such requests with an HTML 500; `EMPTY_REGION_PATTERN`
+routes them to Proton, which refuses the scope as it refuses any Region it does not serve
+(InvalidSignatureException, 403). Nothing else sends that host.
+
+moto's dashboard (`/moto-api/data.json`) lists the models in `moto.core.model_instances.
+model_data`; `model_data["proton"]` is a `dashboard.ProtonModels`, which finds Proton's
+resources in its backends (see `moto_proton.dashboard`).
 """
 
 import importlib.util
@@ -12,9 +23,12 @@ import sys
 import warnings
 
 SERVICE = "proton"
+#: The host moto's server infers from a credential scope with an empty Region.
+EMPTY_REGION_PATTERN = re.compile(r"https?://proton\.\.amazonaws\.com")
 URL_PATTERNS = [
     re.compile(r"https?://proton\.(.+)\.amazonaws\.com"),
     re.compile(r"https?://proton\.(.+)\.amazonaws\.com\.cn"),
+    EMPTY_REGION_PATTERN,
 ]
 
 _registered = False
@@ -49,5 +63,19 @@ def register() -> bool:
     for pattern in URL_PATTERNS:
         if pattern.pattern not in known:
             backend_index.backend_url_patterns.append((SERVICE, pattern))
+    _register_dashboard()
     _registered = True
     return True
+
+
+def _register_dashboard() -> None:
+    """Show Proton's resources on moto's dashboard: `model_data["proton"]` finds them."""
+    from moto.core.model_instances import model_data
+
+    from .dashboard import ProtonModels
+
+    current = model_data.get(SERVICE)
+    if not isinstance(current, ProtonModels):
+        models = ProtonModels()
+        models.update(current or {})
+        model_data[SERVICE] = models  # type: ignore[assignment]

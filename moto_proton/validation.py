@@ -189,8 +189,14 @@ def parse_and_validate(operation: OperationModel, body: str) -> dict[str, Any]:
     passed."""
     from .exceptions import SerializationException
 
+    def refuse_constant(name: str) -> Any:
+        # NaN, Infinity and -Infinity are not JSON, though Python's parser reads them.
+        raise SerializationException(
+            f"The request body is not valid JSON: {name} is not a JSON number"
+        )
+
     try:
-        params = json.loads(body) if body and body.strip() else {}
+        params = json.loads(body, parse_constant=refuse_constant) if body and body.strip() else {}
     except RecursionError:
         raise SerializationException("The request body is nested too deeply to be read as JSON")
     except ValueError as error:

@@ -1,7 +1,7 @@
 """Proton on a live server, driven by real clients other than boto3, and by the server scripts.
 
 - The AWS SDK for JavaScript v3 (`tests/js/lifecycle.mjs`, pinned in `tests/js/package.json`;
-  run `npm ci` in `tests/js` first, or the test is skipped).
+  run `npm ci` in `tests/js` first (tox does), or the test is skipped; on CI with npm, fails).
 - The AWS CLI (`python -m awscli`), with credentials of two accounts obtained from STS.
 - The `moto-proton-server` console script and `python -m moto_proton`, started as processes.
 """
@@ -68,11 +68,26 @@ def sane_date(described: dict[str, Any]) -> int:
     return epoch_ms
 
 
+def require_javascript_sdk() -> None:
+    """Skip, saying why, when node or tests/js/node_modules is missing; but on CI (`CI=true`)
+    with npm installed, fail: there `npm ci` (tox's commands_pre) must have installed it."""
+    installed = (JS_DIR / "node_modules" / "@aws-sdk" / "client-proton").is_dir()
+    if installed and shutil.which("node") is not None:
+        return
+    if shutil.which("npm") is None:
+        pytest.skip("npm not found: install Node.js, then run `npm ci` in tests/js")
+    reason = (
+        "node not found"
+        if installed
+        else "tests/js/node_modules missing: run `npm ci` in tests/js (tox does)"
+    )
+    if os.environ.get("CI", "").lower() == "true":
+        pytest.fail(f"{reason}; on CI (CI=true) with npm installed, this test must run")
+    pytest.skip(reason)
+
+
 def test_javascript_sdk_v3_lifecycle(proton_server_url: str) -> None:
-    if shutil.which("node") is None:
-        pytest.skip("node is not installed")
-    if not (JS_DIR / "node_modules" / "@aws-sdk" / "client-proton").is_dir():
-        pytest.skip("tests/js/node_modules is missing: run `npm ci` in tests/js")
+    require_javascript_sdk()
 
     run = subprocess.run(
         ["node", str(JS_DIR / "lifecycle.mjs"), proton_server_url],
