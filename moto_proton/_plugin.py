@@ -21,6 +21,7 @@ import importlib.util
 import re
 import sys
 import warnings
+from typing import Any
 
 SERVICE = "proton"
 #: The host moto's server infers from a credential scope with an empty Region.
@@ -64,8 +65,34 @@ def register() -> bool:
         if pattern.pattern not in known:
             backend_index.backend_url_patterns.append((SERVICE, pattern))
     _register_dashboard()
+    _register_moto_api_paths()
     _registered = True
     return True
+
+
+#: Proton's own endpoints beside moto's `/moto-api/...` ones (see `moto_proton.moto_api`).
+MOTO_API_PATHS = {
+    "{0}/moto-api/proton/push$": "push_response",
+    "{0}/moto-api/proton/fail-next-deployment$": "fail_next_deployment_response",
+}
+
+
+def _register_moto_api_paths() -> None:
+    """Add Proton's test endpoints to moto's own API (its `url_paths`), answered by
+    `moto_proton.moto_api`, imported on first use."""
+    from moto.moto_api._internal import urls
+
+    def handler(name: str) -> Any:
+        def answer(request: Any, full_url: str, headers: Any) -> Any:
+            from . import moto_api
+
+            return getattr(moto_api, name)(request, full_url, headers)
+
+        return answer
+
+    for path, name in MOTO_API_PATHS.items():
+        if path not in urls.url_paths:
+            urls.url_paths[path] = handler(name)
 
 
 def _register_dashboard() -> None:

@@ -98,6 +98,60 @@ class ProtonMock:
         )
         self._transitions.add(model_name)
 
+    def fail_next_deployment(self, resource_arn: str, message: Optional[str] = None) -> None:
+        """The next deployment of the resource (an environment, service instance, pipeline or
+        component ARN), or its next deletion, fails with `message`; a service ARN makes the
+        service's next deletion fail. Reaches the failure acceptors of Proton's waiters."""
+        from . import moto_api
+
+        if self.endpoint_url is None:
+            moto_api.fail_next_deployment(resource_arn, message or moto_api.DEFAULT_FAILURE)
+        else:
+            self._moto_api(
+                "proton/fail-next-deployment", {"resourceArn": resource_arn, "message": message}
+            )
+
+    def push_to_repository(
+        self,
+        repository_name: str,
+        branch: str,
+        files: dict[str, str],
+        repository_provider: str = "GITHUB",
+        commit_sha: Optional[str] = None,
+        account_id: str = DEFAULT_ACCOUNT_ID,
+        region: Optional[str] = None,
+    ) -> list[dict[str, str]]:
+        """A commit of `files` ({path: content}) to a linked repository: the templates synced
+        from that branch whose `<template>/v<major>/` directory it touches get a new DRAFT
+        version (a new major for a new `v<major>` directory), as AWS's template sync makes
+        them. Returns the versions made: [{templateName, templateType, majorVersion,
+        minorVersion}]."""
+        from . import moto_api
+
+        region = region or self.region
+        if self.endpoint_url is None:
+            return moto_api.push(
+                repository_provider, repository_name, branch, files, commit_sha, account_id, region
+            )
+        import requests
+
+        answer = requests.post(
+            f"{self.endpoint_url}/moto-api/proton/push",
+            json={
+                "repositoryProvider": repository_provider,
+                "repositoryName": repository_name,
+                "branch": branch,
+                "files": files,
+                "commitSha": commit_sha,
+                "accountId": account_id,
+                "region": region,
+            },
+            timeout=30,
+        )
+        answer.raise_for_status()
+        versions: list[dict[str, str]] = answer.json()["versions"]
+        return versions
+
     def client(
         self,
         service: str = "proton",

@@ -137,6 +137,18 @@ def test_provisioning_choices(mgmt):
     )
     by_codebuild = create(mgmt, "b", codebuildRoleArn=f"arn:aws:iam::{MGMT}:role/cb")
     assert by_codebuild["codebuildRoleArn"].endswith("role/cb")
+    repository = {"provider": "GITHUB", "name": "org/infra", "branch": "main"}
+    with pytest.raises(mgmt.exceptions.ValidationException) as excinfo:
+        create(mgmt, "c", provisioningRepository=repository)  # not linked yet
+    assert error_of(excinfo)[1] == (
+        "The provisioningRepository GITHUB:org/infra is not a linked repository: link it with "
+        "CreateRepository first."
+    )
+    mgmt.create_repository(
+        provider="GITHUB",
+        name="org/infra",
+        connectionArn=f"arn:aws:codestar-connections:us-east-1:{MGMT}:connection/c",
+    )
     by_repo = create(
         mgmt,
         "c",

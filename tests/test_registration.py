@@ -148,7 +148,11 @@ def test_steps_aside_with_a_warning_when_moto_has_its_own_proton(monkeypatch):
     assert "steps aside" in str(caught[0].message)
 
 
-def test_unimplemented_operation_is_a_clear_client_error(proton):
+def test_unimplemented_operation_is_a_clear_client_error(proton, monkeypatch):
+    """An operation of the model without a backend method (one a newer botocore adds)."""
+    from moto_proton.models.components import ComponentsMixin
+
+    monkeypatch.setattr(ComponentsMixin, "get_component", None)
     client = proton.client()
     with pytest.raises(client.exceptions.ClientError) as excinfo:
         client.get_component(name="c")

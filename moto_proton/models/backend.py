@@ -10,13 +10,16 @@ from moto.core.base_backend import AccountSpecificBackend, BackendDict, BaseBack
 
 from ..exceptions import ResourceNotFoundException
 from .base import OrderedIndex
+from .components import Component, ComponentsMixin
 from .connections import ConnectionsMixin, EnvironmentAccountConnection
 from .deployable import DELETE_FAILED, Deployable, DeployableMixin
 from .deployments import FAILED, Deployment, DeploymentsMixin
 from .environments import Environment, EnvironmentsMixin
 from .idempotency import ClientTokens
+from .repositories import RepositoriesMixin, Repository
 from .services import Service, ServicesMixin
 from .settings import SettingsMixin
+from .sync import ServiceSyncConfig, SyncBlocker, SyncMixin, TemplateSyncConfig
 from .tags import TagsMixin, new_tagger
 from .templates import (
     ENVIRONMENT,
@@ -61,6 +64,9 @@ class ProtonBackend(
     DeployableMixin,
     EnvironmentsMixin,
     ServicesMixin,
+    ComponentsMixin,
+    RepositoriesMixin,
+    SyncMixin,
     SettingsMixin,
     DeploymentsMixin,
     TagsMixin,
@@ -82,8 +88,19 @@ class ProtonBackend(
         #: Every service instance by (serviceName, name): ListServiceInstances' default order.
         self.instance_order = OrderedIndex()
         self.instance_client_tokens = ClientTokens()
+        self.components: dict[str, Component] = {}
+        self.component_client_tokens = ClientTokens()
         self.deployments: dict[str, Deployment] = {}
         self.account_settings: dict[str, Any] = {}
+        self.repositories: dict[tuple[str, str], Repository] = {}
+        self.template_sync_configs: dict[tuple[str, str], TemplateSyncConfig] = {}
+        self.service_sync_configs: dict[str, ServiceSyncConfig] = {}
+        self.sync_blockers: dict[str, SyncBlocker] = {}
+        self.template_sync_attempts: dict[tuple[str, str, str], list[dict[str, Any]]] = {}
+        self.repository_sync_attempts: dict[tuple[str, str, str, str], list[dict[str, Any]]] = {}
+        #: Deployments and deletions a test asked to fail, by the ARN of their resource
+        #: (`moto_proton.testing.fail_next_deployment`).
+        self.failures_to_come: dict[str, str] = {}
         self.tagger = new_tagger()
 
     @property
@@ -114,6 +131,15 @@ class ProtonBackend(
         try:
             if kind == "environment":
                 self.environment(name)
+            elif kind == "component":
+                self.component(name)
+            elif kind == "repository":
+                provider, _, repository_name = name.partition(":")
+                if not any(
+                    r.arn.endswith(f":repository/{provider}:{repository_name}")
+                    for r in self.repositories.values()
+                ):
+                    return False
             elif kind == "service":
                 self._tagged_service_part(name)
             else:
@@ -162,6 +188,8 @@ class ProtonBackend(
         names = deployment.names
         if deployment.target_resource_type == "ENVIRONMENT":
             return self.environments.get(names["environmentName"])
+        if deployment.target_resource_type == "COMPONENT":
+            return self.components.get(names["componentName"])
         service = self.services.get(names.get("serviceName", ""))
         if service is None:
             return None
@@ -183,6 +211,12 @@ class ProtonBackend(
             except ResourceNotFoundException:
                 continue
         instances: list[Deployable] = [i for s in services for i in s.instances.values()]
+        components = []
+        for name in list(self.components):
+            try:
+                components.append(self.component(name))
+            except ResourceNotFoundException:
+                continue
         pipelines: list[Deployable] = [s.pipeline for s in services if s.pipeline]
         service_counts = _counts()
         for service in services:
@@ -204,7 +238,12 @@ class ProtonBackend(
                 "services": service_counts,
                 "serviceInstances": _deployed_counts(self, instances),
                 "pipelines": _deployed_counts(self, pipelines),
-                "components": {"total": 0, "failed": 0},
+                "components": {
+                    "total": len(components),
+                    "failed": sum(
+                        c.deployment_status in (FAILED, DELETE_FAILED) for c in components
+                    ),
+                },
             }
         }
 

@@ -16,11 +16,14 @@ from ..exceptions import ValidationException
 
 if TYPE_CHECKING:
     from .backend import ProtonBackend
+    from .components import Component
     from .connections import EnvironmentAccountConnection
     from .deployable import Deployable
     from .deployments import Deployment
     from .environments import Environment
-    from .services import Service
+    from .repositories import Repository
+    from .services import Service, ServicePipeline
+    from .sync import ServiceSyncConfig
     from .templates import Template, TemplateKind, TemplateVersion
 
 
@@ -146,6 +149,10 @@ class BackendParts:
     services: "dict[str, Service]"
     deployments: "dict[str, Deployment]"
     account_settings: dict[str, Any]
+    components: "dict[str, Component]"
+    repositories: "dict[tuple[str, str], Repository]"
+    service_sync_configs: "dict[str, ServiceSyncConfig]"
+    failures_to_come: dict[str, str]
 
     if TYPE_CHECKING:  # each is defined by one part; listed here for the type checker
 
@@ -215,3 +222,42 @@ class BackendParts:
         def outputs_of(
             self, resource: "Deployable", deployment_id: Optional[str]
         ) -> dict[str, Any]: ...
+
+        def current_deployment(self, resource: "Deployable") -> "Optional[Deployment]": ...
+
+        def fail_deployment(self, resource: "Deployable", message: str) -> None: ...
+
+        def new_deletion(self, arn: str, model: str) -> Any: ...
+
+        def templates_of(self, kind: "TemplateKind") -> "dict[str, Template]": ...
+
+        def _create_template_version(
+            self,
+            kind: "TemplateKind",
+            template_name: str,
+            source: dict[str, Any],
+            major_version: Optional[str] = None,
+            description: Optional[str] = None,
+            tags: Optional[list[dict[str, str]]] = None,
+            client_token: Optional[str] = None,
+            compatible_environment_templates: Optional[list[dict[str, str]]] = None,
+            supported_component_sources: Optional[list[str]] = None,
+        ) -> dict[str, Any]: ...
+
+        def pipeline_of(self, service_name: str) -> "ServicePipeline": ...
+
+        def component(self, name: str) -> "Component": ...
+
+        def component_of(self, service_name: str, instance_name: str) -> "Optional[Component]": ...
+
+        def components_in_environment(self, environment_name: str) -> list[str]: ...
+
+        def repository(self, provider: str, name: str) -> "Repository": ...
+
+        def linked_repository(self, provider: str, name: str, used_as: str) -> "Repository": ...
+
+        def sync_configs(self) -> list[Any]: ...
+
+        def block_sync(
+            self, service_name: str, instance_name: Optional[str], reason: str
+        ) -> None: ...

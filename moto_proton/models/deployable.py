@@ -15,7 +15,7 @@ from typing import Any, ClassVar, Optional
 from moto.moto_api import state_manager
 from moto.moto_api._internal.managed_state_model import ManagedState
 
-from ..exceptions import ConflictException, ResourceNotFoundException
+from ..exceptions import ConflictException, ResourceNotFoundException, ValidationException
 from .base import BackendParts
 from .deployments import CANCELLING, FAILED, IN_PROGRESS, SUCCEEDED, Deployment
 
@@ -130,7 +130,8 @@ class DeployableMixin(BackendParts):
         """Deploy `target_state`; the resource shows it only once the deployment succeeds.
         A first deployment (no previous one) records no initial state."""
         initial = resource.state() if resource.last_attempted_deployment_id else None
-        deployment = Deployment(self.arn(""), resource, initial, target_state)
+        fails_with = self.failures_to_come.pop(resource.arn, None)
+        deployment = Deployment(self.arn(""), resource, initial, target_state, fails_with)
         if at is not None:  # one clock reading for createdAt and the first attempt
             deployment.created_at = deployment.last_modified_at = at
         deployment.last_attempted_deployment_id = deployment.id
@@ -175,7 +176,7 @@ class DeployableMixin(BackendParts):
     def check_not_busy(self, resource: Deployable, doing: str) -> None:
         """ConflictException while a deployment or the deletion of `resource` runs."""
         status = self.sync_deployable(resource)
-        if resource.deletion is not None or status in BUSY:
+        if (resource.deletion is not None and status != DELETE_FAILED) or status in BUSY:
             raise ConflictException(
                 f"The {resource.label} {resource.name} is {status}; wait for it to finish "
                 f"before {doing} it."
@@ -201,8 +202,13 @@ class DeployableMixin(BackendParts):
             self.sync_deployable(resource)
             resource.deployment_status = FAILED
 
+    def new_deletion(self, arn: str, model: str) -> ManagedState:
+        """DELETE_IN_PROGRESS -> gone, or -> DELETE_FAILED when a test asked for a failure."""
+        end = DELETE_FAILED if self.failures_to_come.pop(arn, None) is not None else DELETED
+        return ManagedState(model, [(DELETING, end)])
+
     def start_deletion(self, resource: Deployable) -> None:
-        resource.deletion = ManagedState(resource.deletion_model, [(DELETING, DELETED)])
+        resource.deletion = self.new_deletion(resource.arn, resource.deletion_model)
         resource.deployment_status = DELETING
 
     def outputs_of(self, resource: Deployable, deployment_id: Optional[str]) -> dict[str, Any]:
@@ -214,3 +220,63 @@ class DeployableMixin(BackendParts):
                 raise ResourceNotFoundException(f"The deployment {deployment_id} was not found.")
         chosen = deployment_id or resource.last_succeeded_deployment_id or ""
         return {"outputs": list(resource.outputs.get(chosen, []))}
+
+    # -- self-managed provisioning reports back ------------------------------------------
+
+    def deployable_by_arn(self, arn: str) -> Deployable:
+        """The environment, service instance, pipeline or component an ARN names."""
+        not_found = ResourceNotFoundException(f"The resource {arn} was not found.")
+        parts = arn.split(":", 5)
+        if len(parts) != 6 or parts[2] != "proton" or parts[1] != self.partition:
+            raise not_found
+        if (parts[3], parts[4]) != (self.region_name, self.account_id):
+            raise not_found
+        path = parts[5].split("/")
+        if path[0] == "environment" and len(path) == 2:
+            return self.environment(path[1])
+        if path[0] == "component" and len(path) == 2:
+            return self.component(path[1])
+        if path[0] == "service" and len(path) == 4 and path[2] == "service-instance":
+            return self.service(path[1]).instance(path[3])
+        if path[0] == "service" and path[2:] == ["pipeline"]:
+            return self.pipeline_of(path[1])
+        if path[0] in ("environment", "component", "service"):
+            raise not_found
+        raise ValidationException(
+            f"{arn} is not an environment, service instance, service pipeline or component."
+        )
+
+    def notify_resource_deployment_status_change(
+        self,
+        resource_arn: str,
+        deployment_id: Optional[str] = None,
+        status: Optional[str] = None,
+        status_message: Optional[str] = None,
+        outputs: Optional[list[dict[str, str]]] = None,
+    ) -> dict[str, Any]:
+        resource = self.deployable_by_arn(resource_arn)
+        current = self.sync_deployable(resource)
+        deployment = self.current_deployment(resource)
+        if deployment_id is not None and (deployment is None or deployment.id != deployment_id):
+            raise ValidationException(
+                f"The deployment {deployment_id} is not the current deployment of {resource_arn}."
+            )
+        if resource.deletion is not None:
+            if current != DELETING:
+                raise ConflictException(f"{resource_arn} is {current}, not DELETE_IN_PROGRESS.")
+            if status in (SUCCEEDED, FAILED):
+                resource.deletion.status = DELETED if status == SUCCEEDED else DELETE_FAILED
+                self.sync_deployable(resource)
+            return {}
+        if current != IN_PROGRESS or deployment is None:
+            raise ConflictException(f"{resource_arn} is {current}, not IN_PROGRESS.")
+        if outputs:
+            kept = {o["key"]: o for o in resource.outputs.get(deployment.id, []) if "key" in o}
+            kept.update({o["key"]: o for o in outputs if "key" in o})
+            resource.outputs[deployment.id] = list(kept.values())
+        if status == SUCCEEDED:
+            deployment.succeed()
+        elif status == FAILED:
+            deployment.fail(status_message or "The deployment failed.")
+        self.sync_deployable(resource)
+        return {}

@@ -39,8 +39,12 @@ class Deployment(ManagedState):
         target: "Deployable",
         initial_state: Optional[dict[str, Any]],
         target_state: dict[str, Any],
+        fails_with: Optional[str] = None,
     ):
-        super().__init__(DEPLOYMENT_MODEL, [(IN_PROGRESS, SUCCEEDED)])
+        # A deployment a test asked to fail (moto_proton.testing.fail_next_deployment) ends
+        # FAILED where others end SUCCEEDED.
+        super().__init__(DEPLOYMENT_MODEL, [(IN_PROGRESS, FAILED if fails_with else SUCCEEDED)])
+        self.fails_with = fails_with
         self.id = str(mock_random.uuid4())
         self.arn = f"{arn_prefix}deployment/{self.id}"
         self.target_resource_type = target.target_resource_type
@@ -68,6 +72,8 @@ class Deployment(ManagedState):
         status = self.status or IN_PROGRESS
         if status in SETTLED and self.completed_at is None:
             self.completed_at = self.last_modified_at = utcnow()
+            if status == FAILED and self.status_message is None:
+                self.status_message = self.fails_with or "The deployment failed."
         return status
 
     def cancel(self) -> None:
@@ -78,6 +84,10 @@ class Deployment(ManagedState):
     def fail(self, message: str) -> None:
         self.status = FAILED
         self.status_message = message
+        self.settle()
+
+    def succeed(self) -> None:
+        self.status = SUCCEEDED
         self.settle()
 
     def describe(self, status: Optional[str] = None) -> dict[str, Any]:

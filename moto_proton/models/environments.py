@@ -129,8 +129,10 @@ class EnvironmentsMixin(BackendParts):
     def _repository(self, repository: Optional[dict[str, str]]) -> Optional[dict[str, str]]:
         if repository is None:
             return None
-        provider = repository["provider"].lower()
-        return {**repository, "arn": self.arn(f"repository/{provider}:{repository['name']}")}
+        linked = self.linked_repository(
+            repository["provider"], repository["name"], "provisioningRepository"
+        )
+        return {**repository, "arn": linked.arn}
 
     def target_version(
         self,
@@ -375,6 +377,12 @@ class EnvironmentsMixin(BackendParts):
             raise ConflictException(
                 f"The environment {name} can't be deleted while service instances run in it: "
                 f"{', '.join(running)}."
+            )
+        components = self.components_in_environment(name)
+        if components:
+            raise ConflictException(
+                f"The environment {name} can't be deleted while it has components: "
+                f"{', '.join(components)}."
             )
         self.start_deletion(environment)
         environment.modified = True

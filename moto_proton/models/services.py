@@ -23,8 +23,8 @@ from ..exceptions import (
 )
 from ..quotas import enforce_quota, get_quota
 from .base import BackendParts, OrderedIndex, Selection, instant, paged
-from .deployable import BUSY, DELETED, DELETING, Deployable, deletion_model
-from .deployments import SUCCEEDED
+from .deployable import BUSY, DELETE_FAILED, DELETED, DELETING, Deployable, deletion_model
+from .deployments import FAILED, SUCCEEDED
 from .idempotency import ClientTokens, fingerprint
 from .specs import InstanceSpec, ServiceSpec, parse_service_spec, with_current_values
 from .tags import MAX_USER_TAGS
@@ -203,7 +203,10 @@ class ServicesMixin(BackendParts):
     def sync_service(self, service: Service) -> str:
         """Bring the instances, the pipeline and the service's derived status up to date."""
         if service.deletion is not None:
-            if (service.deletion.status or DELETING) == DELETED:
+            deletion_status = service.deletion.status or DELETING
+            if deletion_status == DELETE_FAILED:
+                service.status = DELETE_FAILED
+            if deletion_status == DELETED:
                 for instance in list(service.instances.values()):
                     self._forget(service, instance)
                 del self.services[service.name]
@@ -236,6 +239,7 @@ class ServicesMixin(BackendParts):
             service.status = f"{phase}_IN_PROGRESS"
             return
         failed = [s for s in statuses if s != SUCCEEDED]
+        self._cancel_pipeline_after_failed_instances(service)
         if failed:
             service.status = f"{phase}_FAILED"
             service.status_message = "A deployment of the service did not succeed."
@@ -244,6 +248,33 @@ class ServicesMixin(BackendParts):
             service.status_message = None
         service.phase = None
         service.phase_deployments = []
+
+    def _cancel_pipeline_after_failed_instances(self, service: Service) -> None:
+        """When an instance fails to deploy during creation, AWS fails the pending pipeline
+        deployment too (seen in aws-proton-cloudformation-sample-templates issue 47)."""
+        pipeline = service.pipeline
+        if service.phase != "CREATE" or pipeline is None or pipeline.deployment_status not in BUSY:
+            return
+        failed = [
+            r.arn
+            for r, _ in service.phase_deployments
+            if isinstance(r, ServiceInstance) and r.deployment_status == FAILED
+        ]
+        if failed:
+            self.fail_deployment(
+                pipeline,
+                f"Service Instance(s): [{', '.join(failed)}] failed to deploy - canceling "
+                "pipeline deployment",
+            )
+
+    def _check_no_component(self, service: Service, instances: list[ServiceInstance]) -> None:
+        for instance in instances:
+            component = self.component_of(service.name, instance.name)
+            if component is not None:
+                raise ConflictException(
+                    f"The service instance {service.name}/{instance.name} has the component "
+                    f"{component.name} attached: detach it first."
+                )
 
     def instances_in_environment(self, environment_name: str) -> list[str]:
         """`service/instance` names of the instances that run in an environment."""
@@ -448,9 +479,11 @@ class ServicesMixin(BackendParts):
         service = self.services.get(name)
         if service is not None:
             if service.deletion is not None:
+                # One read of the deletion, which the instances and the pipeline share.
                 service.deletion.advance()
-            for resource in self._deployed_parts(service):
-                self.advance_deployable(resource)
+            else:
+                for resource in self._deployed_parts(service):
+                    self.advance_deployable(resource)
         return {"service": self.service(name).describe()}
 
     @paged("services")
@@ -505,6 +538,7 @@ class ServicesMixin(BackendParts):
                 )
             kept.append(placement.name)
         removed = [i for n, i in service.instances.items() if n not in kept]
+        self._check_no_component(service, removed)
         version = self._service_version(service)
         for placement in added:
             self._placeable(version, placement)
@@ -527,20 +561,28 @@ class ServicesMixin(BackendParts):
             service.description = description
         for instance in removed:
             self.start_deletion(instance)
+        if removed:
+            names = ", ".join(i.name for i in removed)
+            self.block_sync(name, None, f"Manual removal of service instance(s) {names}")
         for placement in added:
             instance = self._new_instance(service, placement, version, parsed.text, now)
             service.phase_deployments.append((instance, instance.last_attempted_deployment_id))
         if pipeline is not None:
+            # A pipeline deployment's environmentName: the first instance's of the spec.
+            service.first_environment = parsed.instances[0].environment
+            pipeline.environment_name = service.first_environment
             target = {**pipeline.state(), "spec": parsed.text}
             self.start_deployment(pipeline, target, at=now)
             service.phase_deployments.append((pipeline, pipeline.last_attempted_deployment_id))
-        self.sync_service(service)
+        # Like CreateService's, the answer shows the operation started: UPDATE_IN_PROGRESS
+        # (AWS's example in ag-svc-update); the next read sees how far it got.
         return {"service": service.describe()}
 
     def delete_service(self, name: str) -> dict[str, Any]:
         service = self.service(name)
-        if service.deletion is not None:
+        if service.deletion is not None and service.status != DELETE_FAILED:
             return {"service": service.describe()}
+        self._check_no_component(service, list(service.instances.values()))
         busy = [r for r in self._deployed_parts(service) if r.deployment_status in BUSY]
         if service.in_progress or busy:
             raise ConflictException(
@@ -548,8 +590,9 @@ class ServicesMixin(BackendParts):
                 + (f" with deployments in progress ({busy[0].arn})" if busy else "")
                 + "; wait for it to finish before deleting it."
             )
-        service.deletion = ManagedState(deletion_model("service"), [(DELETING, DELETED)])
+        service.deletion = self.new_deletion(service.arn, deletion_model("service"))
         service.status = DELETING
+        service.modified = True  # an identical CreateService now conflicts (AWS's Welcome page)
         for resource in self._deployed_parts(service):
             resource.deletion = service.deletion
             resource.deployment_status = DELETING
@@ -615,6 +658,7 @@ class ServicesMixin(BackendParts):
             service, placement, version, spec, utcnow(), tags, client_token
         )
         self.instance_client_tokens.remember(client_token, request, name)
+        self.block_sync(service_name, name, f"Manual creation of service instance {name}")
         return {"serviceInstance": instance.describe()}
 
     def get_service_instance(self, name: str, service_name: str) -> dict[str, Any]:
@@ -635,8 +679,13 @@ class ServicesMixin(BackendParts):
     ) -> dict[str, Any]:
         if service_name is not None:
             self.service(service_name)
-        for service in list(self.services.values()):
-            self.sync_service(service)
+        if next_token is None or sort_by not in (None, "serviceName"):
+            # Every service up to date ahead of a first page, and of every page whose order
+            # is built from the instances' state. Later pages in the serviceName order bring
+            # up to date only the instances they go through (`_current`): syncing every
+            # service on every page made a full listing grow with N².
+            for service in list(self.services.values()):
+                self.sync_service(service)
         return self._list_service_instances(
             max_results=max_results,
             next_token=next_token,
@@ -654,7 +703,7 @@ class ServicesMixin(BackendParts):
         sort_by: str,
         sort_order: str,
     ) -> Selection:
-        keep = instance_filter(self, service_name, filters)
+        keep = self._current(instance_filter(self, service_name, filters))
         descending = sort_order == "DESCENDING"
         if sort_by == "serviceName" and not descending:
             return self.instance_order, keep
@@ -665,6 +714,16 @@ class ServicesMixin(BackendParts):
         )
         index.descending = descending
         return index, keep
+
+    def _current(self, keep: Any) -> Any:
+        """`keep` (or None) for an instance brought up to date first; False once it is
+        deleted: it leaves the index at the next sync of its service, not while a page walks
+        the index."""
+
+        def current(instance: ServiceInstance) -> bool:
+            return self.sync_deployable(instance) != DELETED and (keep is None or keep(instance))
+
+        return current
 
     def update_service_instance(
         self,
@@ -692,8 +751,14 @@ class ServicesMixin(BackendParts):
         if service.deletion is not None:
             raise ConflictException(f"The service {service_name} is {service.status}.")
         self.check_not_busy(instance, "updating")
+        component = self.component_of(service_name, name)
+        if component is not None and self.sync_deployable(component) in BUSY:
+            raise ConflictException(
+                f"The component {component.name} of service instance {service_name}/{name} is "
+                f"{component.deployment_status}; wait for it to finish."
+            )
         new_spec = instance.spec
-        if spec is not None:
+        if spec is not None and deployment_type != "NONE":  # NONE deploys nothing: ignored
             current = parse_service_spec(instance.spec or "", need_instances=False)
             parsed = with_current_values(parse_service_spec(spec), current)
             placement = parsed.instance(name)
@@ -731,6 +796,7 @@ class ServicesMixin(BackendParts):
                     "spec": new_spec,
                 },
             )
+            self.block_sync(service_name, name, f"Manual update of service instance {name}")
         instance.last_client_request_token = client_token or instance.last_client_request_token
         self.instance_client_tokens.remember(client_token, request, name)
         return {"serviceInstance": instance.describe()}
@@ -782,7 +848,9 @@ class ServicesMixin(BackendParts):
                 "updating its pipeline."
             )
         self.check_not_busy(pipeline, "updating")
-        parse_service_spec(spec, need_instances=False)
+        if deployment_type != "NONE":  # NONE deploys nothing: the spec is ignored
+            current = parse_service_spec(pipeline.spec or "", need_instances=False)
+            spec = with_current_values(parse_service_spec(spec, need_instances=False), current).text
         self.check_pipeline_roles()
         if deployment_type == "CURRENT_VERSION" and (
             template_major_version is not None or template_minor_version is not None
@@ -883,9 +951,9 @@ def instance_filter(
             wanted.setdefault(key, []).append(_moment(key, value))
         else:
             wanted.setdefault(key, []).append(value)
-    if service_name is not None:
-        wanted.setdefault("serviceName", []).append(service_name)
-        wanted["serviceName"] = [service_name] if service_name in wanted["serviceName"] else []
+    if service_name is not None:  # ANDed with any serviceName filter
+        given = wanted.get("serviceName")
+        wanted["serviceName"] = [service_name] if given is None or service_name in given else []
 
     def version_status(instance: ServiceInstance) -> Optional[str]:
         template = backend.service_templates.get(instance.template_name)

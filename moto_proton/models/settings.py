@@ -25,6 +25,13 @@ class SettingsMixin(BackendParts):
                 "Don't set deletePipelineProvisioningRepository when you update the pipeline "
                 "provisioning repository."
             )
+        linked = None
+        if pipeline_provisioning_repository is not None:
+            linked = self.linked_repository(
+                pipeline_provisioning_repository["provider"],
+                pipeline_provisioning_repository["name"],
+                "pipelineProvisioningRepository",
+            )
         settings = self.account_settings
         for member, value in (
             ("pipelineServiceRoleArn", pipeline_service_role_arn),
@@ -36,13 +43,11 @@ class SettingsMixin(BackendParts):
                 settings[member] = value
         if delete_pipeline_provisioning_repository:
             settings.pop("pipelineProvisioningRepository", None)
-        if pipeline_provisioning_repository is not None:
-            repository = pipeline_provisioning_repository
-            provider = repository["provider"].lower()
+        if linked is not None and pipeline_provisioning_repository is not None:
             settings["pipelineProvisioningRepository"] = {
-                "arn": self.arn(f"repository/{provider}:{repository['name']}"),
-                "name": repository["name"],
-                "provider": repository["provider"],
-                "branch": repository["branch"],
+                "arn": linked.arn,
+                "name": linked.name,
+                "provider": linked.provider,
+                "branch": pipeline_provisioning_repository["branch"],
             }
         return {"accountSettings": dict(settings)}

@@ -199,6 +199,18 @@ def idempotent_create(existing: Any, request: str, label: str) -> Any:
     return existing
 
 
+def missing_version(template: Template, major: str, minor: str) -> ResourceNotFoundException:
+    """The RNF of a template version that does not exist. For service templates, AWS's own
+    text (aws-proton-public-roadmap issue 79); environment templates keep the mock's."""
+    if template.kind is SERVICE:
+        return ResourceNotFoundException(
+            f"The requested service template version does not exist: {template.arn}:{major}.{minor}"
+        )
+    return ResourceNotFoundException(
+        f"The {template.kind.label} version {template.name}:{major}.{minor} was not found."
+    )
+
+
 class TemplatesMixin(BackendParts):
     """The template and template version operations of `ProtonBackend`, for both kinds."""
 
@@ -222,16 +234,13 @@ class TemplatesMixin(BackendParts):
         except ValueError:
             version = None
         if version is None:
-            raise ResourceNotFoundException(
-                f"The {kind.label} version {name}:{major}.{minor} was not found."
-            )
+            raise missing_version(template, major, minor)
         return version
 
     def published_version(
         self, template: Template, major: str, minor: Optional[str]
     ) -> TemplateVersion:
         """The PUBLISHED version `major.minor` (the recommended minor when `minor` is None)."""
-        label = f"{template.name}:{major}.{minor}" if minor else f"{template.name}:{major}"
         title = template.kind.label.capitalize()
         if minor is None:
             minor = template.recommended_minor(major)
@@ -244,9 +253,7 @@ class TemplatesMixin(BackendParts):
         except ValueError:
             version = None
         if version is None:
-            raise ResourceNotFoundException(
-                f"The {template.kind.label} version {label} was not found."
-            )
+            raise missing_version(template, major, minor)
         if version.status != PUBLISHED:
             raise ValidationException(
                 f"{title} version {template.name}:{version.major}.{version.minor} "
