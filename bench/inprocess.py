@@ -1,4 +1,7 @@
-"""In-process figures, all under one `mock_aws`: per-call cost, scaling with N, memory."""
+"""In-process figures, all under one `mock_aws`: per-call cost, scaling with N, memory.
+
+Connections (the environment account's side) and services (service templates, services and
+their instances) are measured alike: per call beside ssm and sts, and a full listing at N."""
 
 import itertools
 import statistics
@@ -14,7 +17,15 @@ from moto.core.models import botocore_stubber
 import moto_proton
 from moto_proton.models import ProtonBackend, proton_backends
 
-from .timing import Settings, Subject, batches_us, median_seconds, per_call_us, spread
+from .timing import (
+    Settings,
+    Subject,
+    batches_us,
+    interleaved_median_seconds,
+    median_seconds,
+    per_call_us,
+    spread,
+)
 
 ACCOUNT = "123456789012"  # moto's default account: the caller of every request here
 MANAGEMENT = "222222222222"
@@ -31,7 +42,19 @@ PROTON_OPERATIONS = {
     "create": "CreateEnvironmentAccountConnection",
     "get": "GetEnvironmentAccountConnection",
     "list10": "ListEnvironmentAccountConnections",
+    "create_service": "CreateService",
+    "get_service": "GetService",
+    "list_instances10": "ListServiceInstances",
 }
+# Services: one Region each, apart from the connections' ones (whose backends get reset).
+SERVICE_GET_REGION = "us-east-2"  # one service with one instance
+SERVICE_LIST_REGION = "us-west-1"  # one service with LISTED instances: nothing else to list
+SERVICE_CREATE_REGION = "eu-west-2"  # reset and set up again ahead of every timed batch
+SEEDED_PER_SERVICE = 20  # instances per service in the scaling section: the default quota
+TEMPLATE_SOURCE = {"s3": {"bucket": "bench-templates", "key": "template.tar.gz"}}
+ENVIRONMENT = "env1"
+ENVIRONMENT_SPEC = "proton: EnvironmentSpec\nspec: {}\n"
+SERVICE_TEMPLATE = "web"
 
 _names = itertools.count()
 
@@ -104,32 +127,105 @@ def _floor_client(service: str, canned: Canned) -> Any:
     return client
 
 
-def _record_responses(client: Any, service: str) -> dict[str, Canned]:
-    """Keep the headers and raw body of each response the client receives, by operation."""
-    responses: dict[str, Canned] = {}
-
+def _record_into(responses: dict[str, Canned]) -> Callable[..., None]:
     def keep(operation_model: Any, response_dict: dict[str, Any], **_: Any) -> None:
         responses[operation_model.name] = (dict(response_dict["headers"]), response_dict["body"])
 
-    client.meta.events.register(f"before-parse.{service}", keep)
+    return keep
+
+
+def _record_responses(client: Any, service: str) -> dict[str, Canned]:
+    """Keep the headers and raw body of each response the client receives, by operation."""
+    responses: dict[str, Canned] = {}
+    client.meta.events.register(f"before-parse.{service}", _record_into(responses))
     return responses
 
 
-def _proton_call(client: Any, operation: str, connection_id: str) -> Callable[[], object]:
+def _service_spec(instances: int) -> str:
+    return "proton: ServiceSpec\ninstances:\n" + "".join(
+        f"  - name: i{k + 1}\n    environment: {ENVIRONMENT}\n" for k in range(instances)
+    )
+
+
+def _service_kwargs(instances: int = 1) -> dict[str, str]:
+    return {
+        "name": f"svc-{next(_names)}",
+        "templateName": SERVICE_TEMPLATE,
+        "templateMajorVersion": "1",
+        "spec": _service_spec(instances),
+    }
+
+
+def _set_up_services(region: str) -> None:
+    """Empty the Region, then what a service needs: a published environment template version,
+    an environment, and a published service template version compatible with it (no
+    pipeline: `CUSTOMER_MANAGED`, so no account settings needed)."""
+    _reset(region)
+    client = boto3.client("proton", region_name=region)
+    client.create_environment_template(name="vpc")
+    client.create_environment_template_version(templateName="vpc", source=TEMPLATE_SOURCE)
+    client.update_environment_template_version(
+        templateName="vpc", majorVersion="1", minorVersion="0", status="PUBLISHED"
+    )
+    client.create_environment(
+        name=ENVIRONMENT,
+        templateName="vpc",
+        templateMajorVersion="1",
+        spec=ENVIRONMENT_SPEC,
+        protonServiceRoleArn=ROLE,
+    )
+    client.create_service_template(name=SERVICE_TEMPLATE, pipelineProvisioning="CUSTOMER_MANAGED")
+    client.create_service_template_version(
+        templateName=SERVICE_TEMPLATE,
+        source=TEMPLATE_SOURCE,
+        compatibleEnvironmentTemplates=[{"templateName": "vpc", "majorVersion": "1"}],
+    )
+    client.update_service_template_version(
+        templateName=SERVICE_TEMPLATE, majorVersion="1", minorVersion="0", status="PUBLISHED"
+    )
+
+
+def _seed_instances(region: str, count: int) -> None:
+    """`count` service instances straight through the backend (no HTTP, same model), in
+    services of SEEDED_PER_SERVICE instances (the last one may have fewer)."""
+    backend = _backend(ACCOUNT, region)
+    for first in range(0, count, SEEDED_PER_SERVICE):
+        kwargs = _service_kwargs(min(SEEDED_PER_SERVICE, count - first))
+        backend.create_service(
+            name=kwargs["name"],
+            template_name=kwargs["templateName"],
+            template_major_version=kwargs["templateMajorVersion"],
+            spec=kwargs["spec"],
+        )
+
+
+def _proton_call(client: Any, operation: str, identifier: str) -> Callable[[], object]:
+    """The call that `operation` times; `identifier` is the connection or service to Get."""
     if operation == "create":
         return lambda: client.create_environment_account_connection(**_create_kwargs())
     if operation == "get":
-        return lambda: client.get_environment_account_connection(id=connection_id)
+        return lambda: client.get_environment_account_connection(id=identifier)
+    if operation == "create_service":
+        return lambda: client.create_service(**_service_kwargs())
+    if operation == "get_service":
+        return lambda: client.get_service(name=identifier)
+    if operation == "list_instances10":
+        return lambda: client.list_service_instances()
     return lambda: client.list_environment_account_connections(**ENVIRONMENT_ACCOUNT)
 
 
 def per_call(settings: Settings) -> dict[str, dict[str, float]]:
-    """Proton's three operations beside ssm and sts, and beside botocore's floor."""
+    """Proton's six operations beside ssm and sts, and beside botocore's floor."""
     proton = boto3.client("proton", region_name=READ_REGION)
     creator = boto3.client("proton", region_name=CREATE_REGION)
+    service_getter = boto3.client("proton", region_name=SERVICE_GET_REGION)
+    service_lister = boto3.client("proton", region_name=SERVICE_LIST_REGION)
+    service_creator = boto3.client("proton", region_name=SERVICE_CREATE_REGION)
     sts = boto3.client("sts", region_name=READ_REGION)
     ssm = boto3.client("ssm", region_name=READ_REGION)
     recorded = {"proton": _record_responses(proton, "proton"), "ssm": _record_responses(ssm, "ssm")}
+    for client in (service_getter, service_lister, service_creator):
+        client.meta.events.register("before-parse.proton", _record_into(recorded["proton"]))
 
     ssm.put_parameter(Name=PARAMETER, Value="value", Type="String")
     ssm.get_parameter(Name=PARAMETER)
@@ -141,6 +237,15 @@ def per_call(settings: Settings) -> dict[str, dict[str, float]]:
     if len(listed["environmentAccountConnections"]) != LISTED:
         raise RuntimeError(f"expected {LISTED} connections in {READ_REGION}")
 
+    for region in (SERVICE_GET_REGION, SERVICE_LIST_REGION, SERVICE_CREATE_REGION):
+        _set_up_services(region)
+    service_name = service_getter.create_service(**_service_kwargs())["service"]["name"]
+    service_lister.create_service(**_service_kwargs(LISTED))
+    service_creator.create_service(**_service_kwargs())
+    service_getter.get_service(name=service_name)  # settles the deployments
+    if len(service_lister.list_service_instances()["serviceInstances"]) != LISTED:
+        raise RuntimeError(f"expected {LISTED} service instances in {SERVICE_LIST_REGION}")
+
     subjects = {
         "proton_create": Subject(
             _proton_call(creator, "create", connection_id),
@@ -148,12 +253,19 @@ def per_call(settings: Settings) -> dict[str, dict[str, float]]:
         ),
         "proton_get": Subject(_proton_call(proton, "get", connection_id)),
         "proton_list10": Subject(_proton_call(proton, "list10", connection_id)),
+        "proton_create_service": Subject(
+            _proton_call(service_creator, "create_service", ""),
+            before_batch=lambda: _set_up_services(SERVICE_CREATE_REGION),
+        ),
+        "proton_get_service": Subject(_proton_call(service_getter, "get_service", service_name)),
+        "proton_list_instances10": Subject(_proton_call(service_lister, "list_instances10", "")),
         "ssm_get_parameter": Subject(lambda: ssm.get_parameter(Name=PARAMETER)),
         "sts_get_caller_identity": Subject(sts.get_caller_identity),
     }
     for operation, name in PROTON_OPERATIONS.items():
         floor = _floor_client("proton", recorded["proton"][name])
-        subjects[f"floor_{operation}"] = Subject(_proton_call(floor, operation, connection_id))
+        argument = service_name if operation == "get_service" else connection_id
+        subjects[f"floor_{operation}"] = Subject(_proton_call(floor, operation, argument))
     ssm_floor = _floor_client("ssm", recorded["ssm"]["GetParameter"])
     subjects["floor_ssm_get_parameter"] = Subject(lambda: ssm_floor.get_parameter(Name=PARAMETER))
 
@@ -212,6 +324,43 @@ def scaling(settings: Settings) -> dict[str, dict[str, float]]:
     return results
 
 
+def _list_all_instances(client: Any, expected: int) -> None:
+    paginator = client.get_paginator("list_service_instances")
+    count = sum(len(page["serviceInstances"]) for page in paginator.paginate())
+    if count != expected:
+        raise RuntimeError(f"listed {count} service instances, expected {expected}")
+
+
+def service_scaling(settings: Settings) -> dict[str, dict[str, float]]:
+    """Per N: list every service instance through the paginator (one Region per N, services
+    of SEEDED_PER_SERVICE instances seeded through the backend). The values of N take turns,
+    and a small N lists several times per sample, so that each sample lasts about as long."""
+    regions = dict(zip(settings.scale, SCALE_REGIONS))
+    clients = {n: boto3.client("proton", region_name=region) for n, region in regions.items()}
+    for n, region in regions.items():
+        _set_up_services(region)
+        _seed_instances(region, n)
+    for n, client in clients.items():  # settles the deployments; warm-up
+        _list_all_instances(client, n)
+
+    rounds = {n: max(1, max(regions) // 10 // n) for n in regions}
+
+    def listing(n: int) -> Callable[[], object]:
+        client = clients[n]
+        return lambda: [_list_all_instances(client, n) for _ in range(rounds[n])]
+
+    samples = interleaved_median_seconds(
+        {str(n): listing(n) for n in regions}, settings.list_repeats
+    )
+    results: dict[str, dict[str, float]] = {}
+    for n in regions:
+        seconds = samples[str(n)] / rounds[n]
+        results[str(n)] = {"list_all_ms": seconds * 1e3, "list_per_item_us": seconds / n * 1e6}
+    for region in regions.values():
+        _reset(region)
+    return results
+
+
 def memory_per_connection(count: int) -> float:
     """Bytes that `count` connections hold (tracemalloc), per connection."""
     _reset(MEMORY_REGION)
@@ -228,11 +377,13 @@ def memory_per_connection(count: int) -> float:
 
 def measure(settings: Settings) -> dict[str, Any]:
     moto_proton.set_quota(QUOTA, 10**9)
+    moto_proton.set_quota("services", 10**9)  # N / SEEDED_PER_SERVICE of them at N
     try:
         with mock_aws():
             return {
                 **per_call(settings),
                 "scaling": scaling(settings),
+                "service_scaling": service_scaling(settings),
                 "memory": {
                     "connections": max(settings.scale),
                     "bytes_per_connection": memory_per_connection(max(settings.scale)),

@@ -8,6 +8,13 @@ from pathlib import Path
 from typing import Any, Optional
 
 OPERATIONS = {"create": "Create", "get": "Get", "list10": "List (10 items)"}
+#: Measured the same way, beside the connections' operations; no per-call target of their own.
+SERVICE_OPERATIONS = {
+    "create_service": "CreateService (1 instance)",
+    "get_service": "GetService (1 instance)",
+    "list_instances10": "ListServiceInstances (10 items)",
+}
+ALL_OPERATIONS = {**OPERATIONS, **SERVICE_OPERATIONS}
 
 
 @dataclass(frozen=True)
@@ -64,21 +71,26 @@ def ratios(results: dict[str, Any]) -> dict[str, Any]:
     per_call = results["in_process"]["per_call_us"]
     scaling = results["in_process"]["scaling"]
     small, large = scaling[min(scaling, key=int)], scaling[max(scaling, key=int)]
+    instances = results["in_process"]["service_scaling"]
+    few, many = instances[min(instances, key=int)], instances[max(instances, key=int)]
     server = results["server_rps"]
     return {
         "proton_over_ssm": {
-            op: per_call[f"proton_{op}"] / per_call["ssm_get_parameter"] for op in OPERATIONS
+            op: per_call[f"proton_{op}"] / per_call["ssm_get_parameter"] for op in ALL_OPERATIONS
         },
         # What moto (and the plugin) add above botocore's own work, Proton over ssm.
         "above_floor_proton_over_ssm": {
             op: (per_call[f"proton_{op}"] - per_call[f"floor_{op}"])
             / (per_call["ssm_get_parameter"] - per_call["floor_ssm_get_parameter"])
-            for op in OPERATIONS
+            for op in ALL_OPERATIONS
         },
         "proton_over_floor": {
-            op: per_call[f"proton_{op}"] / per_call[f"floor_{op}"] for op in OPERATIONS
+            op: per_call[f"proton_{op}"] / per_call[f"floor_{op}"] for op in ALL_OPERATIONS
         },
         "list_per_item_large_over_small": large["list_per_item_us"] / small["list_per_item_us"],
+        "instances_list_per_item_large_over_small": (
+            many["list_per_item_us"] / few["list_per_item_us"]
+        ),
         "get_large_over_small": large["get_us"] / small["get_us"],
         "create_large_over_small": large["create_us"] / small["create_us"],
         "server_proton_over_ssm": {
@@ -104,6 +116,12 @@ def targets(results: dict[str, Any]) -> list[Target]:
             True,
         ),
         Target(f"Get at {large:,} / at {small:,}", found["get_large_over_small"], 1.1, True),
+        Target(
+            f"instances listed per item at {large:,} / {small:,}",
+            found["instances_list_per_item_large_over_small"],
+            1.2,
+            True,
+        ),
     ]
     chosen += [
         Target(f"server rps Proton / ssm, {threads} thread(s)", ratio, 1.0, False)
@@ -122,7 +140,7 @@ Row = tuple[str, str, str]  # label, value, note
 def _section(title: str, rows: list[Row]) -> list[str]:
     return [
         f"\n{title}",
-        *(f"  {label:<46} {value:>14}  {note}".rstrip() for label, value, note in rows),
+        *(f"  {label:<58} {value:>14}  {note}".rstrip() for label, value, note in rows),
     ]
 
 
@@ -136,7 +154,7 @@ def _per_call_rows(results: dict[str, Any]) -> list[Row]:
 
     rows = [
         row(label, f"proton_{op}", f"{found['proton_over_ssm'][op]:.2f}x ssm")
-        for op, label in OPERATIONS.items()
+        for op, label in ALL_OPERATIONS.items()
     ]
     rows += [
         row("ssm GetParameter", "ssm_get_parameter"),
@@ -148,13 +166,13 @@ def _per_call_rows(results: dict[str, Any]) -> list[Row]:
             f"floor_{op}",
             f"Proton {found['proton_over_floor'][op]:.2f}x",
         )
-        for op, label in OPERATIONS.items()
+        for op, label in ALL_OPERATIONS.items()
     ]
     rows.append(row("ssm GetParameter: botocore floor", "floor_ssm_get_parameter"))
     above = found["above_floor_proton_over_ssm"]
     rows += [
-        (f"{label}: cost above floor, Proton / ssm", f"{above[op]:.2f}x", "informational")
-        for op, label in OPERATIONS.items()
+        (f"{label}: above floor, Proton / ssm", f"{above[op]:.2f}x", "informational")
+        for op, label in ALL_OPERATIONS.items()
     ]
     return rows
 
@@ -170,6 +188,17 @@ def _scaling_rows(results: dict[str, Any]) -> list[Row]:
         ]
     ratio = results["ratios"]["create_large_over_small"]
     return [*rows, ("Create, largest N / smallest N", f"{ratio:.2f}x", "informational")]
+
+
+def _service_scaling_rows(results: dict[str, Any]) -> list[Row]:
+    rows: list[Row] = []
+    for n, figures in results["in_process"]["service_scaling"].items():
+        rows += [
+            (f"N={int(n):,}: list all (paginator)", f"{figures['list_all_ms']:,.1f} ms", ""),
+            (f"N={int(n):,}: list, per item", f"{figures['list_per_item_us']:,.1f} us", ""),
+        ]
+    ratio = results["ratios"]["instances_list_per_item_large_over_small"]
+    return [*rows, ("per item, largest N / smallest N", f"{ratio:.2f}x", "target <= 1.2x")]
 
 
 def _isolation_rows(results: dict[str, Any]) -> list[Row]:
@@ -206,7 +235,7 @@ def _target_lines(results: dict[str, Any]) -> list[str]:
         percent = "slowed" in target["name"]
         value = f"{target['value']:+.1%}" if percent else f"{target['value']:.3f}x"
         limit = f"{target['limit']:.0%}" if percent else f"{target['limit']:.1f}x"
-        line = f"  {target['name']:<46} {value:>9}  {sign} {limit:<5} {target['status']}"
+        line = f"  {target['name']:<58} {value:>9}  {sign} {limit:<5} {target['status']}"
         if target["stretch"] is not None:
             line += f"  (stretch {sign} {target['stretch']:.1f}x: {target['stretch_status']})"
         lines.append(line)
@@ -226,6 +255,10 @@ def table(results: dict[str, Any]) -> str:
         "  " + ", ".join(f"{key} {value}" for key, value in results["machine"].items()),
         *_section("In-process, per call (median of batches)", _per_call_rows(results)),
         *_section("Scaling (N connections in one account and Region)", _scaling_rows(results)),
+        *_section(
+            "Scaling: ListServiceInstances (N instances, 20 per service, one Region)",
+            _service_scaling_rows(results),
+        ),
         *_section("Server mode (moto-proton-server subprocess)", server),
         *_section("Cost to the rest of moto (fresh interpreters)", _isolation_rows(results)),
         *_section(

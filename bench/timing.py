@@ -112,3 +112,18 @@ def median_seconds(call: Callable[[], object], repeats: int) -> float:
         call()
         samples.append(time.perf_counter() - start)
     return statistics.median(samples)
+
+
+def interleaved_median_seconds(
+    calls: dict[str, Callable[[], object]], repeats: int
+) -> dict[str, float]:
+    """Median seconds per call of each of `calls`, timed in turns (one of each per round), so
+    that drift on the machine lands on all of them alike."""
+    samples: dict[str, list[float]] = {name: [] for name in calls}
+    for _ in range(repeats):
+        for name, call in calls.items():
+            gc.collect()
+            start = time.perf_counter()
+            call()
+            samples[name].append(time.perf_counter() - start)
+    return {name: statistics.median(values) for name, values in samples.items()}

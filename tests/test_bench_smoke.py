@@ -8,11 +8,23 @@ import bench
 def test_quick_benchmark_runs_every_section():
     results = bench.run(quick=True)
     per_call = results["in_process"]["per_call_us"]
-    for name in ("proton_create", "proton_get", "proton_list10", "ssm_get_parameter", "floor_get"):
+    for name in (
+        "proton_create",
+        "proton_get",
+        "proton_list10",
+        "proton_create_service",
+        "proton_get_service",
+        "proton_list_instances10",
+        "ssm_get_parameter",
+        "floor_get",
+        "floor_list_instances10",
+    ):
         assert math.isfinite(per_call[name]) and per_call[name] > 0, name
+    for figures in results["in_process"]["service_scaling"].values():
+        assert figures["list_per_item_us"] > 0
     assert set(results["server_rps"]) == {"proton_get", "ssm_get_parameter"}
     assert all(rps > 0 for rps in results["server_rps"]["proton_get"].values())
     assert results["in_process"]["memory"]["bytes_per_connection"] > 0
     assert results["isolation"]["import_ms"]["moto_proton_ms"] >= 0
-    assert len(results["targets"]) == 10
+    assert len(results["targets"]) == 11
     assert {t["status"] for t in results["targets"]} <= {"PASS", "MISS"}

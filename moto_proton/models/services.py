@@ -15,6 +15,7 @@ from typing import Any, Optional
 from moto.core.utils import utcnow
 from moto.moto_api._internal.managed_state_model import ManagedState
 
+from .. import provisioning
 from ..exceptions import (
     ConflictException,
     ResourceNotFoundException,
@@ -206,11 +207,15 @@ class ServicesMixin(BackendParts):
             deletion_status = service.deletion.status or DELETING
             if deletion_status == DELETE_FAILED:
                 service.status = DELETE_FAILED
+                service.status_message = getattr(service.deletion, "message", None)
             if deletion_status == DELETED:
+                for resource in self._deployed_parts(service):
+                    self.sync_deployable(resource)  # their stacks go (provisioning)
                 for instance in list(service.instances.values()):
                     self._forget(service, instance)
                 del self.services[service.name]
                 self.drop_tags(service.arn)
+                self.forget_service_sync(service.name)
                 return DELETED
             for resource in self._deployed_parts(service):
                 self.sync_deployable(resource)
@@ -219,6 +224,7 @@ class ServicesMixin(BackendParts):
             if self.sync_deployable(instance) == DELETED:
                 self._forget(service, instance)
         if service.pipeline is not None:
+            self._cancel_pipeline_after_failed_instances(service)
             self.sync_deployable(service.pipeline)
         if service.phase is not None:
             self._settle_phase(service)
@@ -239,7 +245,6 @@ class ServicesMixin(BackendParts):
             service.status = f"{phase}_IN_PROGRESS"
             return
         failed = [s for s in statuses if s != SUCCEEDED]
-        self._cancel_pipeline_after_failed_instances(service)
         if failed:
             service.status = f"{phase}_FAILED"
             service.status_message = "A deployment of the service did not succeed."
@@ -251,9 +256,17 @@ class ServicesMixin(BackendParts):
 
     def _cancel_pipeline_after_failed_instances(self, service: Service) -> None:
         """When an instance fails to deploy during creation, AWS fails the pending pipeline
-        deployment too (seen in aws-proton-cloudformation-sample-templates issue 47)."""
+        deployment too (seen in aws-proton-cloudformation-sample-templates issue 47): the
+        pipeline deployment of a creation, which waits for the instances, ends FAILED instead
+        of SUCCEEDED once one of them failed. Runs before the pipeline takes in its outcome."""
         pipeline = service.pipeline
-        if service.phase != "CREATE" or pipeline is None or pipeline.deployment_status not in BUSY:
+        deployment = self.current_deployment(pipeline) if pipeline is not None else None
+        if (
+            service.phase != "CREATE"
+            or deployment is None
+            or deployment.outcome_applied
+            or deployment.settle() != SUCCEEDED
+        ):
             return
         failed = [
             r.arn
@@ -261,10 +274,9 @@ class ServicesMixin(BackendParts):
             if isinstance(r, ServiceInstance) and r.deployment_status == FAILED
         ]
         if failed:
-            self.fail_deployment(
-                pipeline,
+            deployment.fail(
                 f"Service Instance(s): [{', '.join(failed)}] failed to deploy - canceling "
-                "pipeline deployment",
+                "pipeline deployment"
             )
 
     def _check_no_component(self, service: Service, instances: list[ServiceInstance]) -> None:
@@ -277,7 +289,10 @@ class ServicesMixin(BackendParts):
                 )
 
     def instances_in_environment(self, environment_name: str) -> list[str]:
-        """`service/instance` names of the instances that run in an environment."""
+        """`service/instance` names of the instances that run in an environment; a deletion
+        that has finished (seen first) no longer counts."""
+        for service in list(self.services.values()):
+            self.sync_service(service)
         return [
             f"{s.name}/{i.name}"
             for s in list(self.services.values())
@@ -433,6 +448,7 @@ class ServicesMixin(BackendParts):
             self.check_pipeline_roles()
         for placement in parsed.instances:
             self._placeable(version, placement)
+        provisioning.check_service_spec(version, parsed, pipeline=has_pipeline)
         enforce_quota(
             "services",
             len(self.services),
@@ -516,8 +532,12 @@ class ServicesMixin(BackendParts):
                 + "; wait for it to finish before updating it."
             )
         current = parse_service_spec(service.spec, need_instances=False)
-        parsed = with_current_values(parse_service_spec(spec), current)
-        if (parsed.pipeline or None) != (current.pipeline or None):
+        running = self._running_spec(service, current)
+        # ${Proton::CURRENT_VAL} keeps what each instance and the pipeline run with.
+        parsed = with_current_values(parse_service_spec(spec), running)
+        # Kept parts must not change: their inputs are those they run with, or those the
+        # service's spec lists (an UpdateServiceInstance/Pipeline doesn't rewrite it).
+        if (parsed.pipeline or None) not in (current.pipeline or None, running.pipeline or None):
             raise ValidationException(
                 f"UpdateService can't change the pipeline inputs of service {name}; use "
                 "UpdateServicePipeline."
@@ -528,9 +548,10 @@ class ServicesMixin(BackendParts):
             if instance is None:
                 added.append(placement)
                 continue
-            before = parse_service_spec(instance.spec or "", False).instance(placement.name)
+            listed, deployed = current.instance(placement.name), running.instance(placement.name)
+            allowed = [i.inputs for i in (listed, deployed) if i is not None]
             if placement.environment != instance.environment_name or (
-                before is not None and placement.inputs != before.inputs
+                placement.inputs not in allowed
             ):
                 raise ValidationException(
                     f"UpdateService can't change the environment or inputs of the existing "
@@ -542,6 +563,7 @@ class ServicesMixin(BackendParts):
         version = self._service_version(service)
         for placement in added:
             self._placeable(version, placement)
+        provisioning.check_service_spec(version, parsed, pipeline=service.pipeline is not None)
         for instance in removed:
             self.check_not_busy(instance, "deleting")
         remaining = len(kept) + len(added)
@@ -577,6 +599,19 @@ class ServicesMixin(BackendParts):
         # Like CreateService's, the answer shows the operation started: UPDATE_IN_PROGRESS
         # (AWS's example in ag-svc-update); the next read sees how far it got.
         return {"service": service.describe()}
+
+    def _running_spec(self, service: Service, current: ServiceSpec) -> ServiceSpec:
+        """The service's spec as its parts run it: each instance with the inputs of its
+        last successful deployment, the pipeline with its deployed `pipeline:` section."""
+        instances = []
+        for instance in service.instances.values():
+            entry = parse_service_spec(instance.spec or "", False).instance(instance.name)
+            inputs = entry.inputs if entry is not None else {}
+            instances.append(InstanceSpec(instance.name, instance.environment_name, inputs))
+        pipeline = current.pipeline
+        if service.pipeline is not None:
+            pipeline = parse_service_spec(service.pipeline.spec or "", False).pipeline
+        return ServiceSpec(current.text, current.document, instances, pipeline)
 
     def delete_service(self, name: str) -> dict[str, Any]:
         service = self.service(name)
@@ -648,6 +683,7 @@ class ServicesMixin(BackendParts):
                 template, template_major_version, template_minor_version
             )
         self._placeable(version, placement)
+        provisioning.check_service_spec(version, spec, instances=[name], pipeline=False)
         if len(service.instances) >= get_quota("service_instances_per_service"):
             raise ValidationException(
                 f"Service {service_name} has reached its quota of "
@@ -779,6 +815,7 @@ class ServicesMixin(BackendParts):
             instance, SERVICE, deployment_type, template_major_version, template_minor_version
         )
         if target is not None:
+            provisioning.check_service_spec(target, new_spec, instances=[name], pipeline=False)
             environment = self.environment(instance.environment_name)
             if not target.compatible_with(
                 environment.template_name, environment.template_major_version
@@ -863,6 +900,7 @@ class ServicesMixin(BackendParts):
             pipeline, SERVICE, deployment_type, template_major_version, template_minor_version
         )
         if target is not None:
+            provisioning.check_service_spec(target, spec, instances=[])
             self.start_deployment(
                 pipeline,
                 {
