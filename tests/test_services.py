@@ -782,6 +782,39 @@ def test_update_service_with_current_values(client):
     assert yaml.safe_load(instance(client, "two")["spec"]) == stored
 
 
+def test_update_service_after_instance_and_pipeline_updates(client):
+    """Kept parts may be listed with the inputs they run with (after UpdateServiceInstance
+    or UpdateServicePipeline) or with those of the service's spec, which those don't
+    rewrite; ${Proton::CURRENT_VAL} takes what they run with."""
+    listed = spec(("one", "dev", {"port": 80}), pipeline={"test": "t"})
+    running = spec(("one", "dev", {"port": 81}), pipeline={"test": "u"})
+    current = "${Proton::CURRENT_VAL}"
+    for name, port, test in (("a", 80, "t"), ("b", 81, "u"), ("c", current, current)):
+        create(client, name, spec_text=listed)
+        client.get_waiter("service_created").wait(name=name, WaiterConfig=NO_WAIT)
+        client.update_service_instance(
+            name="one", serviceName=name, deploymentType="CURRENT_VERSION", spec=running
+        )
+        client.update_service_pipeline(
+            serviceName=name, spec=running, deploymentType="CURRENT_VERSION"
+        )
+        assert get(client, name)["spec"] == listed
+        assert get(client, name)["pipeline"]["spec"] == running
+        for changed in (
+            spec(("one", "dev", {"port": 82}), pipeline={"test": test}),
+            spec(("one", "dev", {"port": port}), pipeline={"test": "v"}),
+        ):
+            with pytest.raises(client.exceptions.ValidationException):
+                client.update_service(name=name, spec=changed)
+        text = spec(("one", "dev", {"port": port}), ("two", "prod"), pipeline={"test": test})
+        updated = client.update_service(name=name, spec=text)["service"]
+        assert updated["status"] == "UPDATE_IN_PROGRESS"
+        client.get_waiter("service_updated").wait(name=name, WaiterConfig=NO_WAIT)
+    resolved = yaml.safe_load(updated["spec"])
+    assert resolved["instances"][0]["spec"] == {"port": 81}
+    assert resolved["pipeline"] == {"test": "u"}
+
+
 def test_delete_service(client, proton):
     created = create(client)
     client.get_waiter("service_created").wait(name="svc", WaiterConfig=NO_WAIT)

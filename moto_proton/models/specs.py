@@ -31,12 +31,24 @@ RESOURCE_NAME = re.compile(r"[0-9A-Za-z]+[0-9A-Za-z_\-]*", re.ASCII)
 CURRENT_VAL = "${Proton::CURRENT_VAL}"
 
 
+def _fault_position(text: str) -> Any:
+    try:
+        yaml.safe_load(text)
+    except yaml.YAMLError as error:
+        return getattr(error, "problem_mark", None)
+    except RecursionError:
+        return None
+    return None
+
+
 def load(text: str, what: str) -> dict[str, Any]:
     """The spec as a mapping; ValidationException when it is not YAML or not a mapping."""
     try:
         document = yaml.load(text, Loader=SAFE_LOADER)  # noqa: S506 (a safe loader)
-    except yaml.YAMLError as error:
-        where = getattr(error, "problem_mark", None)
+    except yaml.YAMLError:
+        # Reported by PyYAML's own parser: libyaml places some faults elsewhere, and the
+        # message should not depend on how PyYAML was built.
+        where = _fault_position(text)
         at = f" (line {where.line + 1}, column {where.column + 1})" if where else ""
         raise ValidationException(f"The {what} spec is not valid YAML{at}.")
     except RecursionError:
