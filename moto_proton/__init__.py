@@ -4,7 +4,17 @@ __version__ = "0.3.0.dev0"
 
 from ._plugin import register
 from .quotas import DEFAULT_QUOTAS, get_quota, reset_quotas, set_quota
+from .switches import bundles_required, require_bundles
 
 register()
 
-__all__ = ["DEFAULT_QUOTAS", "__version__", "get_quota", "register", "reset_quotas", "set_quota"]
+__all__ = [
+    "DEFAULT_QUOTAS",
+    "__version__",
+    "bundles_required",
+    "get_quota",
+    "register",
+    "require_bundles",
+    "reset_quotas",
+    "set_quota",
+]

@@ -46,6 +46,8 @@ def environment_help() -> str:
                 f"    MOTO_PROTON_QUOTA_{name.upper()}={default}"
                 for name, default in DEFAULT_QUOTAS.items()
             ),
+            "  MOTO_PROTON_REQUIRE_BUNDLES=true  a template version whose source.s3 object is",
+            "                              missing fails registration, as on AWS",
             "  moto's own settings apply as well, e.g. MOTO_PORT (the default of --port) and",
             "  MOTO_ACCOUNT_ID.",
         ]

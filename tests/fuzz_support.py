@@ -8,8 +8,10 @@ every seeding gives the same ids and Hypothesis can replay and shrink examples.
 
 from __future__ import annotations
 
+import copy
 import datetime
 import os
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -21,7 +23,9 @@ from moto.moto_api._internal import mock_random
 from moto_proton import exceptions
 from moto_proton.coverage import implemented_operations
 from moto_proton.models import PROTON_LOCK, proton_backends
+from moto_proton.models.templates import KINDS
 from moto_proton.responses import service_model
+from moto_proton.testing import NOT_STATE, _is_machinery, proton_state
 
 REGION = "us-east-1"
 ENV = "111111111111"
@@ -89,38 +93,379 @@ def backend_call(account_id: str, operation: str, params: dict[str, Any]) -> Any
         return handler(**{xform_name(name): value for name, value in params.items()})
 
 
+#: Specs the seeded resources are made with, and others that a create or update can succeed
+#: with: an instance added or dropped, a new instance for CreateServiceInstance,
+#: `${Proton::CURRENT_VAL}`, an instance moved to another environment (refused).
+ENVIRONMENT_SPEC = "proton: EnvironmentSpec\nspec:\n  vpc_cidr: 10.0.0.0/16\n"
+PIPELINE_SPEC = """proton: ServiceSpec
+pipeline:
+  unit_test_command: make test
+instances:
+  - name: one
+    environment: dev
+    spec:
+      port: 80
+  - name: two
+    environment: staging
+"""
+PLAIN_SPEC = "proton: ServiceSpec\ninstances:\n  - name: one\n    environment: dev\n"
+SECOND_SPEC = "proton: ServiceSpec\ninstances:\n  - name: two\n    environment: staging\n"
+SERVICE_SPECS = (
+    PIPELINE_SPEC,
+    PIPELINE_SPEC + "  - name: new-instance\n    environment: dev\n",
+    PIPELINE_SPEC.split("  - name: two")[0],
+    PIPELINE_SPEC.replace("port: 80", "port: ${Proton::CURRENT_VAL}"),
+    PIPELINE_SPEC.replace("environment: staging", "environment: dev"),
+    PLAIN_SPEC,
+    PLAIN_SPEC + "  - name: new-instance\n    environment: staging\n",
+    SECOND_SPEC,
+    "proton: ServiceSpec\ninstances:\n  - name: new-instance\n    environment: dev\n",
+)
+#: Specs that are YAML but not specs the mock can take: values PyYAML can't build, a
+#: recursive alias, aliases that expand to millions of values, no mapping, wrong structure.
+AWKWARD_SPECS = (
+    PLAIN_SPEC + "    spec:\n      released: 2020-13-01\n",
+    PLAIN_SPEC + "    spec:\n      replicas: !!int many\n",
+    PLAIN_SPEC + "    spec: &inputs\n      port: ${Proton::CURRENT_VAL}\n      me: *inputs\n",
+    "proton: ServiceSpec\n"
+    + "".join(f"l{i}: &l{i} [{', '.join([f'*l{i - 1}' if i else 'x'] * 9)}]\n" for i in range(8))
+    + "instances:\n  - name: one\n    environment: dev\n    spec: {v: *l7, w: ${Proton::CURRENT_VAL}}\n",
+    "- proton: ServiceSpec\n",
+    "proton: ServiceSpec\ninstances: {}\n",
+    "proton: EnvironmentSpec\ninstances: []\n",
+)
+AWKWARD_ENVIRONMENT_SPECS = (
+    ENVIRONMENT_SPEC + "  created: 2020-02-30\n",
+    "proton: EnvironmentSpec\nspec: !!float abc\n",
+)
+#: Names a create can take (nothing seeded has them).
+NEW_SERVICE, NEW_INSTANCE, NEW_TEMPLATE = "new-service", "new-instance", "new-template"
+
+
 @dataclass(frozen=True)
 class Seeded:
     """What every example starts from: connections from ENV to MGMT in each status (the
-    PENDING one tagged and made with a client token), and, once templates are implemented, an
-    environment template of MGMT. `hints` mixes their ids, ARNs and names into the generated
+    PENDING one tagged and made with a client token); in MGMT an environment template with a
+    published version, environments `dev` (service role) and `staging` (through the CONNECTED
+    connection), account settings with a pipeline role, a service template with a pipeline
+    (1.0 PUBLISHED, compatible with the environment template; 1.1 DRAFT) and its service
+    `seeded-service` (instances `one` in dev and `two` in staging, a pipeline, tagged), and a
+    CUSTOMER_MANAGED service template with its service `seeded-plain` (instance `one` in dev,
+    and `two` in staging made by CreateServiceInstance with a client token: the same
+    instance names in both services, so that a drawn pair of names often exists). Every
+    deployment has settled. `hints` mixes their ids, ARNs, names, versions and specs into the generated
     requests, with role ARNs in the caller's account."""
 
     pending: dict[str, Any]
     connected: dict[str, Any]
     rejected: dict[str, Any]
-    template: dict[str, Any] | None = None
+    template: dict[str, Any]
+    environments: tuple[dict[str, Any], ...]
+    service_templates: tuple[dict[str, Any], ...]
+    versions: tuple[dict[str, Any], ...]
+    services: tuple[dict[str, Any], ...]
+    instances: tuple[dict[str, Any], ...]
+    deployment_ids: tuple[str, ...]
+    settings: dict[str, Any]
 
     @property
     def connections(self) -> tuple[dict[str, Any], ...]:
         return (self.pending, self.connected, self.rejected)
 
+    @property
+    def pipelines(self) -> tuple[dict[str, Any], ...]:
+        return tuple(s["pipeline"] for s in self.services if "pipeline" in s)
+
+    @property
+    def arns(self) -> tuple[str, ...]:
+        """The ARNs of every seeded resource (a pipeline's is not taggable)."""
+        return tuple(
+            r["arn"]
+            for r in (
+                *self.connections,
+                self.template,
+                *self.environments,
+                *self.service_templates,
+                *self.versions,
+                *self.services,
+                *self.instances,
+                *self.pipelines,
+            )
+        )
+
+    @property
+    def secrets(self) -> set[str]:
+        """What an outsider must not learn: every id and ARN the parties hold."""
+        return {c["id"] for c in self.connections} | set(self.arns) | set(self.deployment_ids)
+
     def hints(self, caller: str) -> dict[str, tuple[Any, ...]]:
-        templates = (self.template,) if self.template else ()
-        return {
+        templates = (self.template, *self.service_templates)
+        service_templates = tuple(t["name"] for t in self.service_templates)
+        environments = tuple(e["name"] for e in self.environments)
+        services = (*(s["name"] for s in self.services), NEW_SERVICE)
+        instances = (*dict.fromkeys(i["name"] for i in self.instances), NEW_INSTANCE)
+        role = f"arn:aws:iam::{caller}:role/r"
+        hints: dict[str, tuple[Any, ...]] = {
             "EnvironmentAccountConnectionId": tuple(c["id"] for c in self.connections),
-            "Arn": tuple(c["arn"] for c in (*self.connections, *templates)),
+            "Arn": self.arns,
             "AwsAccountId": ACCOUNTS,
-            "RoleArn": (f"arn:aws:iam::{caller}:role/r",),
+            "RoleArn": (role,),
+            "RoleArnOrEmptyString": (role, ""),
             "ResourceName": (
                 *(c["environmentName"] for c in self.connections),
                 *(t["name"] for t in templates),
+                *environments,
+                *services,
+                *instances,
             ),
             "ClientToken": ("seed-token",),
+            "DeploymentId": self.deployment_ids,
+            "TemplateVersionPart": ("1", "0", "2"),
+            "*.majorVersion": ("1",),
+            "*.templateMajorVersion": ("1",),
+            "*.minorVersion": ("0", "1"),
+            "*.templateMinorVersion": ("0", "1"),
+            "SpecContents": (*SERVICE_SPECS, ENVIRONMENT_SPEC, *AWKWARD_SPECS),
+            "CreateEnvironmentInput.spec": (ENVIRONMENT_SPEC, *AWKWARD_ENVIRONMENT_SPECS),
+            "UpdateEnvironmentInput.spec": (ENVIRONMENT_SPEC, *AWKWARD_ENVIRONMENT_SPECS),
+            "CompatibleEnvironmentTemplateInput": (
+                {"templateName": self.template["name"], "majorVersion": "1"},
+            ),
+            "EnvironmentTemplateFilter": (
+                {"templateName": self.template["name"], "majorVersion": "1"},
+            ),
+            "ListServiceInstancesFilter": (
+                {"key": "environmentName", "value": "dev"},
+                {"key": "serviceName", "value": "seeded-service"},
+                {"key": "deployedTemplateVersionStatus", "value": "PUBLISHED"},
+                {"key": "createdAtAfter", "value": "2000-01-01T00:00:00Z"},
+                {"key": "lastDeploymentAttemptedAtBefore", "value": "2000-01-01T00:00:00.5Z"},
+            ),
+            "*.templateName": tuple(t["name"] for t in templates),
+            "*.serviceName": services,
+            "*.serviceInstanceName": instances,
+            "*.environmentName": environments,
+            "*.resourceArn": self.arns,
+            "*.protonServiceRoleArn": (role,),
+            "*.repositoryConnectionArn": (
+                f"arn:aws:codestar-connections:{REGION}:{caller}:connection/seeded",
+            ),
+            "*.repositoryId": ("org/repo",),
+            "*.branchName": ("main",),
+            "*.pipelineProvisioning": ("CUSTOMER_MANAGED",),
         }
+        # `name` means what the operation is about: a service in CreateService, a template in
+        # GetServiceTemplate; new names too, so that creates can succeed.
+        named = (
+            ("ServiceTemplate", (*service_templates, NEW_TEMPLATE)),
+            ("ServiceInstance", instances),
+            ("Service", services),
+            ("EnvironmentTemplate", (self.template["name"], NEW_TEMPLATE)),
+            ("Environment", (*environments, "prod", "new-environment")),
+        )
+        for operation in OPERATIONS:
+            shape = operation_model(operation).input_shape
+            if shape is None:
+                continue
+            members = shape.members  # type: ignore[attr-defined]
+            noun = operation.removeprefix(re.match(r"[A-Z][a-z]+", operation).group(0))  # type: ignore[union-attr]
+            if "name" in members:
+                for prefix, names in named:
+                    if noun.startswith(prefix):
+                        hints[f"{shape.name}.name"] = names
+                        break
+            overlays = self._overlays(operation, noun, members, caller)
+            if overlays:
+                hints[f"{shape.name}+"] = overlays
+        return hints
+
+    def _overlays(
+        self, operation: str, noun: str, members: dict[str, Any], caller: str
+    ) -> tuple[dict[str, Any], ...]:
+        """Members that only make sense together, drawn together (see `model_strategies`)."""
+        overlays: list[dict[str, Any]] = []
+        instance_member = (
+            "name"
+            if noun.startswith("ServiceInstance") and "name" in members
+            else "serviceInstanceName"
+        )
+        if "serviceName" in members and instance_member in members:
+            for instance in self.instances:  # an instance, and one of its deployments
+                pair = {"serviceName": instance["serviceName"], instance_member: instance["name"]}
+                overlays.append(pair)
+                if "deploymentId" in members:
+                    overlays.append({**pair, "deploymentId": instance["lastSucceededDeploymentId"]})
+                if "spec" in members:
+                    overlays.append({**pair, "spec": instance["spec"]})
+            if operation == "CreateServiceInstance":
+                overlays += [
+                    {"serviceName": s["name"], "name": NEW_INSTANCE, "spec": spec}
+                    for s in self.services
+                    for spec in SERVICE_SPECS
+                    if NEW_INSTANCE in spec
+                ]
+        elif "serviceName" in members and {"spec", "deploymentId"} & set(members):
+            for service in self.services:  # a pipeline (or none), its spec, its deployment
+                pipeline = service.get("pipeline", {})
+                overlays.append(
+                    {
+                        "serviceName": service["name"],
+                        "spec": service["spec"],
+                        "deploymentId": pipeline.get("lastSucceededDeploymentId"),
+                    }
+                )
+        kind = ":service-template/" if "Service" in noun else ":environment-template/"
+        if "templateName" in members and "minorVersion" in members:
+            overlays += [
+                {
+                    "templateName": v["templateName"],
+                    "majorVersion": v["majorVersion"],
+                    "minorVersion": v["minorVersion"],
+                }
+                for v in self.versions
+                if kind in v["arn"]
+            ]
+        if "id" in members and operation.endswith("Deployment"):
+            for deployment in self._deployments():
+                overlays.append({"id": deployment["id"], **deployment["names"]})
+        if operation == "CreateService":
+            template, plain = (t["name"] for t in self.service_templates)
+            repository = {
+                "repositoryConnectionArn": (
+                    f"arn:aws:codestar-connections:{REGION}:{caller}:connection/seeded"
+                ),
+                "repositoryId": "org/repo",
+                "branchName": "main",
+            }
+            overlays += [
+                {
+                    "templateName": template,
+                    "templateMajorVersion": "1",
+                    "spec": spec,
+                    **repository,
+                }
+                for spec in SERVICE_SPECS
+            ]
+            overlays += [
+                {
+                    "templateName": plain,
+                    "templateMajorVersion": "1",
+                    "spec": spec,
+                    **{member: None for member in repository},
+                }
+                for spec in SERVICE_SPECS
+                if "pipeline:" not in spec
+            ]
+        if operation == "CreateEnvironment":
+            overlays.append(
+                {
+                    "templateName": self.template["name"],
+                    "templateMajorVersion": "1",
+                    "spec": ENVIRONMENT_SPEC,
+                    "protonServiceRoleArn": f"arn:aws:iam::{caller}:role/proton",
+                    "environmentAccountConnectionId": None,
+                    "provisioningRepository": None,
+                }
+            )
+        if operation in ("CreateServiceTemplateVersion", "CreateEnvironmentTemplateVersion"):
+            overlays += [
+                {"templateName": v["templateName"], "majorVersion": major}
+                for v in self.versions
+                if kind in v["arn"]
+                for major in (None, v["majorVersion"])
+            ]
+        unique: list[dict[str, Any]] = []
+        for overlay in overlays:
+            overlay = {k: v for k, v in overlay.items() if k in members}
+            if overlay and overlay not in unique:
+                unique.append(overlay)
+        return tuple(unique)
+
+    def _deployments(self) -> list[dict[str, Any]]:
+        """Each seeded deployment's id and where it is (as GetDeployment's filters)."""
+        found = [
+            (e["lastSucceededDeploymentId"], {"environmentName": e["name"]})
+            for e in self.environments
+        ]
+        found += [
+            (
+                i["lastSucceededDeploymentId"],
+                {
+                    "environmentName": i["environmentName"],
+                    "serviceName": i["serviceName"],
+                    "serviceInstanceName": i["name"],
+                },
+            )
+            for i in self.instances
+        ]
+        found += [
+            (s["pipeline"]["lastSucceededDeploymentId"], {"serviceName": s["name"]})
+            for s in self.services
+            if "pipeline" in s
+        ]
+        return [{"id": id, "names": names} for id, names in found]
+
+
+@dataclass(frozen=True)
+class _Snapshot:
+    seeded: Seeded
+    #: What each seeded backend stores, by account and Region (copied at each restore).
+    stored: dict[str, dict[str, dict[str, Any]]]
+    random_state: Any
+    state: dict[str, Any]
+
+
+_snapshot: _Snapshot | None = None
 
 
 def reset_and_seed() -> Seeded:
+    """Forget all Proton state and set up the seeded state (`Seeded`), with `mock_random` as
+    seeding left it, so that ids drawn afterwards are the same every time.
+
+    The state is built once per process through the backend (`_seed`), then restored from a
+    deep copy of what the backends stored, for a fifth of the cost: every restore equals the
+    first seeding, times included, so `seeded_state()` is the snapshot before any request."""
+    global _snapshot
+    if _snapshot is None:
+        seeded = _seed()
+        with PROTON_LOCK:
+            stored = {
+                account: {region: _stored(backend) for region, backend in regions.items()}
+                for account, regions in proton_backends.items()
+            }
+            _snapshot = _Snapshot(seeded, _copy(stored), mock_random.getstate(), proton_state())
+        return seeded
+    reset_proton()
+    with PROTON_LOCK:
+        for account, regions in _copy(_snapshot.stored).items():
+            for region, attributes in regions.items():
+                vars(proton_backends[account][region]).update(attributes)
+    mock_random.setstate(_snapshot.random_state)
+    return _snapshot.seeded
+
+
+def seeded_state() -> dict[str, Any]:
+    """`proton_state()` right after `reset_and_seed()` (do not change it)."""
+    if _snapshot is None:
+        reset_and_seed()
+    assert _snapshot is not None
+    return _snapshot.state
+
+
+def _stored(backend: Any) -> dict[str, Any]:
+    return {
+        name: value
+        for name, value in vars(backend).items()
+        if name not in NOT_STATE and not _is_machinery(value)
+    }
+
+
+def _copy(stored: Any) -> Any:
+    """A deep copy that keeps the template kinds themselves (compared with `is`)."""
+    return copy.deepcopy(stored, {id(kind): kind for kind in KINDS.values()})
+
+
+def _seed() -> Seeded:
     reset_proton()
     mock_random.seed(SEED)
 
@@ -134,16 +479,132 @@ def reset_and_seed() -> Seeded:
         created = backend_call(ENV, "CreateEnvironmentAccountConnection", params)
         return created["environmentAccountConnection"]  # type: ignore[no-any-return]
 
+    def mgmt(operation: str, **params: Any) -> Any:
+        return backend_call(MGMT, operation, params)
+
     pending = create("prod", tags=[{"key": "team", "value": "a"}], clientToken="seed-token")
     connected = create("staging")
-    backend_call(MGMT, "AcceptEnvironmentAccountConnection", {"id": connected["id"]})
+    mgmt("AcceptEnvironmentAccountConnection", id=connected["id"])
     rejected = create("old")
-    backend_call(MGMT, "RejectEnvironmentAccountConnection", {"id": rejected["id"]})
-    template = None
-    if "CreateEnvironmentTemplate" in OPERATIONS:
-        made = backend_call(MGMT, "CreateEnvironmentTemplate", {"name": "seeded-template"})
-        template = made["environmentTemplate"]
-    return Seeded(pending, connected, rejected, template)
+    mgmt("RejectEnvironmentAccountConnection", id=rejected["id"])
+
+    source = {"s3": {"bucket": "seeded-bucket", "key": "bundle.tar.gz"}}
+    template = mgmt("CreateEnvironmentTemplate", name="seeded-template")["environmentTemplate"]
+    mgmt("CreateEnvironmentTemplateVersion", templateName="seeded-template", source=source)
+    mgmt(
+        "UpdateEnvironmentTemplateVersion",
+        templateName="seeded-template",
+        majorVersion="1",
+        minorVersion="0",
+        status="PUBLISHED",
+    )
+    environment = {"templateName": "seeded-template", "templateMajorVersion": "1"}
+    mgmt(
+        "CreateEnvironment",
+        name="dev",
+        spec=ENVIRONMENT_SPEC,
+        protonServiceRoleArn=f"arn:aws:iam::{MGMT}:role/proton",
+        **environment,
+    )
+    mgmt(
+        "CreateEnvironment",
+        name="staging",
+        spec=ENVIRONMENT_SPEC,
+        environmentAccountConnectionId=connected["id"],
+        **environment,
+    )
+    mgmt("UpdateAccountSettings", pipelineServiceRoleArn=f"arn:aws:iam::{MGMT}:role/pipeline")
+
+    compatible = [{"templateName": "seeded-template", "majorVersion": "1"}]
+    for name, provisioning in (
+        ("seeded-service-template", {}),
+        ("seeded-plain-template", {"pipelineProvisioning": "CUSTOMER_MANAGED"}),
+    ):
+        mgmt("CreateServiceTemplate", name=name, **provisioning)
+        mgmt(
+            "CreateServiceTemplateVersion",
+            templateName=name,
+            source=source,
+            compatibleEnvironmentTemplates=compatible,
+            supportedComponentSources=["DIRECTLY_DEFINED"],
+        )
+        mgmt(
+            "UpdateServiceTemplateVersion",
+            templateName=name,
+            majorVersion="1",
+            minorVersion="0",
+            status="PUBLISHED",
+        )
+    mgmt(  # 1.1 stays DRAFT
+        "CreateServiceTemplateVersion",
+        templateName="seeded-service-template",
+        source=source,
+        compatibleEnvironmentTemplates=compatible,
+        majorVersion="1",
+        clientToken="seed-token",
+    )
+    mgmt(
+        "CreateService",
+        name="seeded-service",
+        templateName="seeded-service-template",
+        templateMajorVersion="1",
+        spec=PIPELINE_SPEC,
+        repositoryConnectionArn=f"arn:aws:codestar-connections:{REGION}:{MGMT}:connection/seeded",
+        repositoryId="org/repo",
+        branchName="main",
+        tags=[{"key": "team", "value": "a"}],
+    )
+    mgmt(
+        "CreateService",
+        name="seeded-plain",
+        templateName="seeded-plain-template",
+        templateMajorVersion="1",
+        spec=PLAIN_SPEC,
+    )
+    _settle()  # the service must be ACTIVE before an instance is added
+    mgmt(
+        "CreateServiceInstance",
+        name="two",
+        serviceName="seeded-plain",
+        spec=SECOND_SPEC,
+        clientToken="seed-token",
+    )
+    _settle()
+
+    backend = proton_backends[MGMT][REGION]
+    with PROTON_LOCK:
+        services = tuple(s.describe() for s in backend.services.values())
+        instances = tuple(i.describe() for i in backend.instance_order.items)
+        environments = tuple(e.describe() for e in backend.environments.values())
+        service_templates = tuple(t.describe() for t in backend.service_templates.values())
+        versions = tuple(
+            t.describe_version(v)
+            for kind in (backend.environment_templates, backend.service_templates)
+            for t in kind.values()
+            for v in t.versions.values()
+        )
+        deployment_ids = tuple(backend.deployments)
+        settings = dict(backend.account_settings)
+    return Seeded(
+        pending,
+        connected,
+        rejected,
+        template,
+        environments,
+        service_templates,
+        versions,
+        services,
+        instances,
+        deployment_ids,
+        settings,
+    )
+
+
+def _settle() -> None:
+    """Let every deployment of MGMT finish (immediate progression: the next look), so that
+    no request finds one half-way and a failed request changes nothing by looking."""
+    for operation in ("ListEnvironments", "ListServices", "ListDeployments"):
+        backend_call(MGMT, operation, {})
 
 
 #: Numbers in this range are read as epoch seconds (2001-09-09 to 2103-02-04): backends may

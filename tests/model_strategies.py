@@ -18,8 +18,16 @@
 
 `hints` maps shape names to values that are mixed into that shape's valid values with
 `st.sampled_from` (three times in four: ids and ARNs of seeded resources, accounts, role
-ARNs), so that generated requests reach domain code instead of only ResourceNotFound. Hints that do not satisfy the
-shape's constraints are dropped, so `valid` stays valid.
+ARNs), so that generated requests reach domain code instead of only ResourceNotFound. A key
+`Structure.member` (e.g. `CreateServiceInput.spec`) or `*.member` (e.g. `*.serviceName`)
+hints one member instead of a whole shape: names of services where a service is named, not
+every `ResourceName`. The most specific key wins, and a member hint is mixed in before the
+shape's. A key `Structure+` holds overlays: partial values of the structure that are laid
+over a generated one half the time (a member given as None is left out), so that members that
+only make sense together (a service and one of its instances, a template and one of its
+versions, a template with a pipeline and the repository it needs) are drawn together.
+Hints and overlays that do not satisfy the shape's constraints are dropped, so `valid` stays
+valid.
 """
 
 from __future__ import annotations
@@ -104,6 +112,7 @@ class ModelStrategies:
     def __init__(self, hints: Optional[Hints] = None):
         self.hints = {name: tuple(values) for name, values in (hints or {}).items()}
         self._valid: dict[tuple[str, int], Strategy[Any]] = {}
+        self._members: dict[tuple[str, str, int], Strategy[Any]] = {}
         self._invalid: dict[tuple[str, str], Strategy[tuple[Any, str]]] = {}
         self._optional_nulls: dict[str, Strategy[list[str]]] = {}
         self._unknown: dict[str, Strategy[dict[str, Any]]] = {}
@@ -117,11 +126,29 @@ class ModelStrategies:
             hinted = [h for h in self.hints.get(shape.name, ()) if self._hint_ok(shape, h)]
             if hinted:
                 generated = _mostly(st.sampled_from(hinted), generated)
+            overlays = [o for o in self.hints.get(f"{shape.name}+", ()) if _overlay_ok(shape, o)]
+            if overlays:
+                plain = generated
+                laid = st.tuples(plain, st.sampled_from(overlays)).map(_overlaid)
+                generated = st.booleans().flatmap(lambda lay: laid if lay else plain)
             self._valid[key] = generated
         return self._valid[key]
 
     def _hint_ok(self, shape: Shape, value: Any) -> bool:
         return shape.type_name != "string" or string_ok(shape, value)
+
+    def member(self, structure: Shape, name: str, depth: int) -> Strategy[Any]:
+        """Valid values of `structure`'s member `name`, with its member hints mixed in."""
+        key = (structure.name, name, min(depth, MAX_DEPTH + 1))
+        if key not in self._members:
+            shape: Shape = structure.members[name]  # type: ignore[attr-defined]
+            generated = self.valid(shape, depth)
+            hints = self.hints.get(f"{structure.name}.{name}") or self.hints.get(f"*.{name}", ())
+            hinted = [h for h in hints if self._hint_ok(shape, h)]
+            if hinted:
+                generated = _mostly(st.sampled_from(hinted), generated)
+            self._members[key] = generated
+        return self._members[key]
 
     def _generate_valid(self, shape: Shape, depth: int) -> Strategy[Any]:
         kind = shape.type_name
@@ -182,15 +209,15 @@ class ModelStrategies:
         if shape.metadata.get("union"):
             return st.one_of(
                 *(
-                    st.fixed_dictionaries({name: self.valid(member, depth + 1)})
-                    for name, member in members.items()
+                    st.fixed_dictionaries({name: self.member(shape, name, depth + 1)})
+                    for name in members
                 )
             )
         return st.fixed_dictionaries(
-            {name: self.valid(members[name], depth + 1) for name in members if name in required},
+            {name: self.member(shape, name, depth + 1) for name in members if name in required},
             optional={
-                name: self.valid(member, depth + 1)
-                for name, member in members.items()
+                name: self.member(shape, name, depth + 1)
+                for name in members
                 if name not in required and depth < MAX_DEPTH
             },
         )
@@ -388,6 +415,27 @@ class ModelStrategies:
             inner = shape.value  # type: ignore[attr-defined]
             return {key: self._decorate(inner, item, draw) for key, item in value.items()}
         return value
+
+
+def _overlay_ok(shape: Shape, overlay: Mapping[str, Any]) -> bool:
+    """Whether `overlay` keeps a valid `shape` valid: known members, strings that satisfy
+    their shape, no required member removed."""
+    members: dict[str, Shape] = shape.members  # type: ignore[attr-defined]
+    for name, value in overlay.items():
+        if name not in members:
+            return False
+        if value is None:
+            if name in shape.required_members:  # type: ignore[attr-defined]
+                return False
+        elif members[name].type_name == "string" and not string_ok(members[name], value):
+            return False
+    return True
+
+
+def _overlaid(args: tuple[dict[str, Any], Mapping[str, Any]]) -> dict[str, Any]:
+    value, overlay = args
+    merged = {**value, **overlay}
+    return {name: item for name, item in merged.items() if item is not None}
 
 
 def _mostly(usual: Strategy[Any], other: Strategy[Any]) -> Strategy[Any]:

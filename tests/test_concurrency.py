@@ -8,7 +8,7 @@ from botocore.config import Config
 from botocore.exceptions import ClientError
 
 import moto_proton
-from moto_proton.testing import act_as_account, proton_state
+from moto_proton.testing import ProtonMock, act_as_account, proton_state
 
 ENV, MGMT = "111111111111", "222222222222"
 ROLE = f"arn:aws:iam::{ENV}:role/r"
@@ -191,3 +191,193 @@ def test_racing_tags_while_deleting_leave_nothing_behind(url):
         ]
     )
     assert created["id"] not in traces and arn not in traces
+
+
+# -- services, instances, pipelines -------------------------------------------------------
+
+SOURCE = {"s3": {"bucket": "bucket", "key": "bundle.tar.gz"}}
+ENV_SPEC = "proton: EnvironmentSpec\nspec: {}\n"
+REPOSITORY = {
+    "repositoryConnectionArn": f"arn:aws:codestar-connections:us-east-1:{MGMT}:connection/c",
+    "repositoryId": "org/repo",
+    "branchName": "main",
+}
+
+
+def instance_spec(*names):
+    entries = "".join(f"  - name: {name}\n    environment: dev\n" for name in names)
+    return f"proton: ServiceSpec\ninstances:\n{entries}"
+
+
+def service_world(client):
+    """In MGMT: a published environment template, environment `dev`, a pipeline role, and a
+    published service template `st` (with a pipeline) compatible with it."""
+    client.create_environment_template(name="et")
+    client.create_environment_template_version(templateName="et", source=SOURCE)
+    client.update_environment_template_version(
+        templateName="et", majorVersion="1", minorVersion="0", status="PUBLISHED"
+    )
+    client.create_environment(
+        name="dev",
+        templateName="et",
+        templateMajorVersion="1",
+        spec=ENV_SPEC,
+        protonServiceRoleArn=f"arn:aws:iam::{MGMT}:role/proton",
+    )
+    client.update_account_settings(pipelineServiceRoleArn=f"arn:aws:iam::{MGMT}:role/pipeline")
+    client.create_service_template(name="st")
+    client.create_service_template_version(
+        templateName="st",
+        source=SOURCE,
+        compatibleEnvironmentTemplates=[{"templateName": "et", "majorVersion": "1"}],
+    )
+    client.update_service_template_version(
+        templateName="st", majorVersion="1", minorVersion="0", status="PUBLISHED"
+    )
+
+
+def create_service(client, name, *instances):
+    return client.create_service(
+        name=name,
+        templateName="st",
+        templateMajorVersion="1",
+        spec=instance_spec(*instances),
+        **REPOSITORY,
+    )["service"]
+
+
+def errors_of(results):
+    return [r["Error"]["Code"] for kind, r in results if kind == "error"]
+
+
+def test_racing_creates_of_one_service_make_one(url):
+    mgmts = clients(url, MGMT, THREADS)
+    service_world(mgmts[0])
+    results = race([lambda c=c: create_service(c, "svc", "a", "b")["arn"] for c in mgmts])
+    oks = {value for kind, value in results if kind == "ok"}
+    assert len(oks) == 1, results  # the same request, unmodified since: the original back
+    assert set(errors_of(results)) <= {"ConflictException"}
+    assert [s["name"] for s in mgmts[0].list_services()["services"]] == ["svc"]
+    instances = mgmts[0].list_service_instances()["serviceInstances"]
+    assert sorted(i["name"] for i in instances) == ["a", "b"]
+    deployments = mgmts[0].list_deployments(serviceName="svc")["deployments"]
+    assert len(deployments) == 3  # two instances and the pipeline, once each
+
+
+def test_racing_instance_creates_with_one_token_make_one_instance(url):
+    mgmts = clients(url, MGMT, THREADS)
+    service_world(mgmts[0])
+    create_service(mgmts[0], "svc", "a")
+    assert mgmts[0].get_service(name="svc")["service"]["status"] == "ACTIVE"
+    results = race(
+        [
+            lambda c=c: c.create_service_instance(
+                name="b", serviceName="svc", spec=instance_spec("b"), clientToken="race"
+            )["serviceInstance"]["arn"]
+            for c in mgmts
+        ]
+    )
+    assert {kind for kind, _ in results} == {"ok"}, results
+    assert len({value for _, value in results}) == 1
+    instances = mgmts[0].list_service_instances(serviceName="svc")["serviceInstances"]
+    assert sorted(i["name"] for i in instances) == ["a", "b"]
+    deployments = mgmts[0].list_deployments(serviceName="svc", serviceInstanceName="b")
+    assert len(deployments["deployments"]) == 1
+
+
+def test_racing_instance_updates_deploy_one_at_a_time(url):
+    mgmts = clients(url, MGMT, THREADS)
+    service_world(mgmts[0])
+    create_service(mgmts[0], "svc", "a")
+    assert mgmts[0].get_service(name="svc")["service"]["status"] == "ACTIVE"
+    with ProtonMock(endpoint_url=url) as proton:
+        proton.set_transition("proton::deployment", {"progression": "manual", "times": 10_000})
+        results = race(
+            [
+                lambda c=c: c.update_service_instance(
+                    name="a", serviceName="svc", deploymentType="CURRENT_VERSION"
+                )["serviceInstance"]["lastAttemptedDeploymentId"]
+                for c in mgmts
+            ]
+        )
+        started = [value for kind, value in results if kind == "ok"]
+        assert len(started) == 1, results
+        assert errors_of(results) == ["ConflictException"] * (THREADS - 1)
+        deployments = mgmts[0].list_deployments(serviceName="svc", serviceInstanceName="a")
+        statuses = [d["deploymentStatus"] for d in deployments["deployments"]]
+        assert sorted(statuses) == ["IN_PROGRESS", "SUCCEEDED"]
+        instance = mgmts[0].get_service_instance(name="a", serviceName="svc")["serviceInstance"]
+        assert instance["lastAttemptedDeploymentId"] == started[0]
+        assert instance["deploymentStatus"] == "IN_PROGRESS"
+
+
+def test_racing_instance_creates_never_exceed_the_quota(url):
+    moto_proton.set_quota("service_instances_per_service", 3)
+    mgmts = clients(url, MGMT, THREADS)
+    service_world(mgmts[0])
+    create_service(mgmts[0], "svc", "a")
+    assert mgmts[0].get_service(name="svc")["service"]["status"] == "ACTIVE"
+    results = race(
+        [
+            lambda c=c, i=i: c.create_service_instance(
+                name=f"i{i}", serviceName="svc", spec=instance_spec(f"i{i}")
+            )
+            for i, c in enumerate(mgmts)
+        ]
+    )
+    assert len([r for kind, r in results if kind == "ok"]) == 2
+    # The model lists no ServiceQuotaExceededException for CreateServiceInstance.
+    assert errors_of(results) == ["ValidationException"] * (THREADS - 2)
+    instances = mgmts[0].list_service_instances(serviceName="svc")["serviceInstances"]
+    assert len(instances) == 3
+
+
+def test_racing_service_creates_never_exceed_the_quota(url):
+    moto_proton.set_quota("services", 5)
+    mgmts = clients(url, MGMT, THREADS)
+    service_world(mgmts[0])
+    results = race([lambda c=c, i=i: create_service(c, f"s{i}", "a") for i, c in enumerate(mgmts)])
+    assert len([r for kind, r in results if kind == "ok"]) == 5
+    assert errors_of(results) == ["ServiceQuotaExceededException"] * (THREADS - 5)
+    assert len(mgmts[0].list_services()["services"]) == 5
+    assert len(mgmts[0].list_service_instances()["serviceInstances"]) == 5
+
+
+def test_racing_service_updates_and_a_delete_end_consistently(url):
+    """UpdateService (adding an instance each), UpdateServicePipeline and DeleteService race:
+    every call is answered whole or refused cleanly, and once the service is gone nothing of
+    it is left."""
+    mgmts = clients(url, MGMT, THREADS)
+    service_world(mgmts[0])
+    created = create_service(mgmts[0], "svc", "a")
+    assert mgmts[0].get_service(name="svc")["service"]["status"] == "ACTIVE"
+    calls = [
+        lambda c=c, i=i: c.update_service(name="svc", spec=instance_spec("a", f"n{i}"))
+        for i, c in enumerate(mgmts[:-2])
+    ]
+    calls.append(
+        lambda: mgmts[-2].update_service_pipeline(
+            serviceName="svc", spec=instance_spec("a"), deploymentType="CURRENT_VERSION"
+        )
+    )
+    calls.insert(len(calls) // 2, lambda: mgmts[-1].delete_service(name="svc"))
+    results = race(calls)
+    assert set(errors_of(results)) <= {"ConflictException", "ResourceNotFoundException"}
+    for kind, r in results:
+        if kind == "ok":
+            assert r["ResponseMetadata"]["HTTPStatusCode"] == 200
+    # Deletion is immediate by default: after a read, nothing of the service is left.
+    with pytest.raises(ClientError) as excinfo:
+        mgmts[0].get_service(name="svc")
+    if excinfo.value.response["Error"]["Code"] != "ResourceNotFoundException":
+        raise excinfo.value
+    assert mgmts[0].list_services()["services"] == []
+    assert mgmts[0].list_service_instances()["serviceInstances"] == []
+    traces = str(
+        [
+            {name: value for name, value in stored.items() if name != "deployments"}
+            for regions in proton_state().values()
+            for stored in regions.values()
+        ]
+    )
+    assert created["arn"] not in traces

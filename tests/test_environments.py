@@ -133,7 +133,9 @@ def test_provisioning_choices(mgmt):
     published_template(mgmt)
     by_role = create(mgmt, "a")
     assert (
-        by_role["environmentAccountId"] == MGMT and by_role["protonServiceRoleArn"] == SERVICE_ROLE
+        # environmentAccountId only for environments provisioned through a connection, as in
+        # AWS's examples (ag-create-env)
+        "environmentAccountId" not in by_role and by_role["protonServiceRoleArn"] == SERVICE_ROLE
     )
     by_codebuild = create(mgmt, "b", codebuildRoleArn=f"arn:aws:iam::{MGMT}:role/cb")
     assert by_codebuild["codebuildRoleArn"].endswith("role/cb")
@@ -253,8 +255,7 @@ def test_name_conflict_and_quota(mgmt):
     with pytest.raises(mgmt.exceptions.ValidationException) as excinfo:
         create(mgmt, "a", description="other")
     assert error_of(excinfo)[1] == (
-        "Idempotent parameter mismatch: the environment a already exists with different "
-        "parameters."
+        "Idempotent parameter mismatch: the environment a already exists with different parameters."
     )
     mgmt.update_environment(name="a", deploymentType="NONE", description="changed")
     with pytest.raises(mgmt.exceptions.ConflictException) as excinfo:
@@ -342,7 +343,7 @@ def test_deployments_progress_manually_and_can_be_cancelled(proton, mgmt):
     )
     cancelling = mgmt.cancel_environment_deployment(environmentName="prod")["environment"]
     assert cancelling["deploymentStatus"] == "CANCELLING"
-    assert cancelling["deploymentStatusMessage"] == "User initiated cancellation."
+    assert "deploymentStatusMessage" not in cancelling  # shown once CANCELLED (AWS's examples)
     mgmt.get_environment(name="prod")
     cancelled = mgmt.get_environment(name="prod")["environment"]
     assert cancelled["deploymentStatus"] == "CANCELLED"

@@ -30,19 +30,26 @@ from hypothesis import strategies as st
 from moto_proton.testing import proton_state
 
 from .fuzz_support import (
-    ACCOUNTS,
+    AWKWARD_ENVIRONMENT_SPECS,
+    AWKWARD_SPECS,
+    ENV,
     FUZZ_SETTINGS,
+    MGMT,
     OPERATIONS,
     STATUS,
+    STRANGER,
     documented_errors,
     operation_model,
     reset_and_seed,
+    seeded_state,
     without_times,
 )
 from .helpers import Raw, raw_call
 from .model_strategies import ModelStrategies
 
-CALLERS = st.sampled_from(ACCOUNTS)
+#: The management account holds the templates, environments and services: it calls half the
+#: time, so that requests reach them; the environment account and a stranger the rest.
+CALLERS = st.sampled_from((MGMT, ENV, MGMT, STRANGER))
 SESSION = requests.Session()  # keep-alive: thousands of calls in a row
 _strategies: dict[tuple[str, ...], ModelStrategies] = {}
 #: (mode, operation) -> outcome ("2xx" or the error type) -> count, for the README's figures.
@@ -93,7 +100,7 @@ def test_generated_requests(proton, operation, data):
     request = data.draw(generate.request(model), label="valid request")
 
     # 1. A valid request: success, or an error the operation documents.
-    before = proton_state()
+    before = seeded_state()
     result = raw_call(proton, operation, request, account_id=account, session=SESSION)
     after = proton_state()
     ok = 200 <= result.status < 300
@@ -173,6 +180,52 @@ def test_unknown_nested_members_do_not_change_a_client_token_retry(proton):
     assert again.body == first.body
 
 
+SPEC_REQUESTS = {
+    "CreateService": {
+        "name": "new-service",
+        "templateName": "seeded-plain-template",
+        "templateMajorVersion": "1",
+    },
+    "UpdateService": {"name": "seeded-service"},
+    "CreateServiceInstance": {"name": "new-instance", "serviceName": "seeded-service"},
+    "UpdateServiceInstance": {
+        "name": "one",
+        "serviceName": "seeded-service",
+        "deploymentType": "CURRENT_VERSION",
+    },
+    "UpdateServicePipeline": {"serviceName": "seeded-service", "deploymentType": "CURRENT_VERSION"},
+    "CreateEnvironment": {
+        "name": "new-environment",
+        "templateName": "seeded-template",
+        "templateMajorVersion": "1",
+        "protonServiceRoleArn": ROLE,
+    },
+    "UpdateEnvironment": {"name": "dev", "deploymentType": "CURRENT_VERSION"},
+}
+
+
+@pytest.mark.parametrize(
+    "spec",
+    AWKWARD_SPECS[:4] + AWKWARD_ENVIRONMENT_SPECS,
+    ids=["date", "int", "recursive-alias", "alias-laughs", "environment-date", "float"],
+)
+def test_specs_yaml_can_not_build_are_a_validation_exception(proton, spec):
+    """PyYAML raised ValueError/KeyError (not a YAMLError) for `!!int many`, `!!float abc` or
+    a date such as 2020-13-01: a 500. A recursive alias made `${Proton::CURRENT_VAL}`
+    resolution recurse until RecursionError (a 500), and aliases naming millions of values
+    made it run for minutes. Each is now a ValidationException, and nothing changes."""
+    for operation, request in SPEC_REQUESTS.items():
+        reset_and_seed()
+        before = proton_state()
+        result = raw_call(proton, operation, {**request, "spec": spec}, account_id=MGMT)
+        assert (result.status, result.body["__type"]) == (400, "ValidationException"), (
+            operation,
+            result.body,
+        )
+        assert "YAML" in result.body["message"] or "alias" in result.body["message"]
+        assert proton_state() == before
+
+
 @pytest.mark.xfail(
     strict=True,
     reason="moto_proton/models/connections.py: a connection made with codebuildRoleArn alone "
@@ -230,3 +283,43 @@ def test_proton_state_holds_every_kind_of_state(proton):
         del backend.future_resources
     proton_backends["999999999999"]["eu-west-1"]  # created, but it stores nothing
     assert proton_state() == state
+
+
+def test_proton_state_holds_services_and_their_parts(proton):
+    """Services with their instances and pipeline, service templates with their versions,
+    account settings, deployments and instance client tokens are all in the snapshot, and a
+    change to any of them shows."""
+    seeded = reset_and_seed()
+    state = proton_state()
+    ours = state[MGMT]["us-east-1"]
+    assert ours["account_settings"] == seeded.settings != {}
+    templates = ours["service_templates"]
+    assert templates.keys() == {"seeded-service-template", "seeded-plain-template"}
+    assert len(templates["seeded-service-template"]["versions"]) == 2
+    service = ours["services"]["seeded-service"]
+    assert service["instances"].keys() == {"one", "two"}
+    assert service["instances"]["two"]["environment_name"] == "staging"
+    assert service["pipeline"]["arn"].endswith(":service/seeded-service/pipeline")
+    assert ours["services"]["seeded-plain"]["pipeline"] is None
+    assert len(ours["instance_order"]["items"]) == 4
+    assert set(seeded.deployment_ids) == ours["deployments"].keys()
+    assert "seed-token" in str(ours["instance_client_tokens"])
+    assert seeded.services[0]["arn"] in ours["tagger"]
+
+    client = proton.client(account_id=MGMT)
+    changes = [
+        lambda: client.update_account_settings(pipelineCodebuildRoleArn=ROLE),
+        lambda: client.update_service_template(name="seeded-plain-template", description="d"),
+        lambda: client.update_service_instance(
+            name="one", serviceName="seeded-plain", deploymentType="NONE", clientToken="t"
+        ),
+        lambda: client.update_service_pipeline(
+            serviceName="seeded-service",
+            spec=seeded.services[0]["spec"],
+            deploymentType="CURRENT_VERSION",
+        ),
+    ]
+    for change in changes:
+        before = proton_state()
+        change()
+        assert proton_state() != before

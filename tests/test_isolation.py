@@ -5,7 +5,9 @@ connection operation and an empty list. Here the same promise is driven generica
 implemented operation, with requests generated from the model and aimed at seeded resources
 (ids, ARNs, names), is sent by an outsider (a third account, or either party from another
 Region). Nothing the two parties hold may change or vanish, and no answer may carry their
-ids or accounts unless the request itself named them.
+ids or accounts unless the request itself named them. The seed holds services with instances
+and a pipeline, service templates and account settings (`fuzz_support.reset_and_seed`);
+below, the same promise is also spelled out for each of them, and for Regions.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from typing import Any
 
 import pytest
 import requests
+from botocore.exceptions import ClientError
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -73,10 +76,7 @@ def test_outsiders_neither_see_nor_change_what_the_parties_hold(proton, operatio
     if caller not in _strategies:
         _strategies[caller] = ModelStrategies(hints)
     request = data.draw(_strategies[caller].request(model), label="request")
-    secrets = {c["id"] for c in seeded.connections} | {c["arn"] for c in seeded.connections}
-    if seeded.template:
-        secrets.add(seeded.template["arn"])
-    secrets |= {ENV, MGMT} - {caller}
+    secrets = seeded.secrets | ({ENV, MGMT} - {caller})
 
     before = parties_state()
     result = raw_call(proton, operation, request, account_id=caller, region=region, session=SESSION)
@@ -127,3 +127,163 @@ def test_a_token_mismatch_in_one_account_does_not_reach_another(proton):
         connect(env, ENV, "other", clientToken="shared")
     theirs = connect(stranger, STRANGER, "other", clientToken="shared")
     assert connect(stranger, STRANGER, "other", clientToken="shared") == theirs
+
+
+# -- services, instances, pipelines, service templates, account settings, spelled out ------
+
+
+def not_found(call: Any) -> str:
+    """The error code of a call that must fail."""
+    with pytest.raises(ClientError) as excinfo:
+        call()
+    return excinfo.value.response["Error"]["Code"]  # type: ignore[no-any-return]
+
+
+SERVICE, INSTANCE, PIPELINE_TEMPLATE = "seeded-service", "one", "seeded-service-template"
+
+
+@pytest.mark.parametrize("caller, region", [(STRANGER, REGION), (MGMT, OTHER_REGION)])
+def test_outsiders_see_no_service_part(proton, caller, region):
+    seeded = reset_and_seed()
+    client = proton.client(account_id=caller, region=region)
+    before = parties_state()
+    rnf = "ResourceNotFoundException"
+    assert not_found(lambda: client.get_service(name=SERVICE)) == rnf
+    assert not_found(lambda: client.get_service_instance(serviceName=SERVICE, name=INSTANCE)) == rnf
+    assert not_found(lambda: client.get_service_template(name=PIPELINE_TEMPLATE)) == rnf
+    assert (
+        not_found(
+            lambda: client.get_service_template_version(
+                templateName=PIPELINE_TEMPLATE, majorVersion="1", minorVersion="0"
+            )
+        )
+        == rnf
+    )
+    assert not_found(lambda: client.list_service_pipeline_outputs(serviceName=SERVICE)) == rnf
+    assert not_found(lambda: client.list_service_instances(serviceName=SERVICE)) == rnf
+    for deployment_id in seeded.deployment_ids:
+        assert not_found(lambda: client.get_deployment(id=deployment_id)) == rnf
+    assert client.list_services()["services"] == []
+    assert client.list_service_instances()["serviceInstances"] == []
+    assert client.list_service_templates()["templates"] == []
+    assert client.list_deployments()["deployments"] == []
+    assert client.get_account_settings()["accountSettings"] == {}
+    counts = client.get_resources_summary()["counts"]
+    assert {kind: count["total"] for kind, count in counts.items()} == dict.fromkeys(counts, 0)
+    for arn in seeded.arns:
+        assert not_found(lambda: client.list_tags_for_resource(resourceArn=arn)) in (
+            rnf,
+            "AccessDeniedException",  # a connection's parties are told they are not its party
+        )
+    assert parties_state() == before
+
+
+@pytest.mark.parametrize("caller, region", [(STRANGER, REGION), (MGMT, OTHER_REGION)])
+def test_outsiders_change_no_service_part(proton, caller, region):
+    seeded = reset_and_seed()
+    client = proton.client(account_id=caller, region=region)
+    before = parties_state()
+    rnf = "ResourceNotFoundException"
+    calls = [
+        lambda: client.update_service(name=SERVICE, description="mine"),
+        lambda: client.delete_service(name=SERVICE),
+        lambda: client.update_service_instance(
+            serviceName=SERVICE, name=INSTANCE, deploymentType="CURRENT_VERSION"
+        ),
+        lambda: client.cancel_service_instance_deployment(
+            serviceName=SERVICE, serviceInstanceName=INSTANCE
+        ),
+        lambda: client.update_service_pipeline(
+            serviceName=SERVICE, spec=seeded.services[0]["spec"], deploymentType="CURRENT_VERSION"
+        ),
+        lambda: client.cancel_service_pipeline_deployment(serviceName=SERVICE),
+        lambda: client.update_service_template(name=PIPELINE_TEMPLATE, description="mine"),
+        lambda: client.update_service_template_version(
+            templateName=PIPELINE_TEMPLATE, majorVersion="1", minorVersion="1", status="PUBLISHED"
+        ),
+        lambda: client.delete_service_template_version(
+            templateName=PIPELINE_TEMPLATE, majorVersion="1", minorVersion="1"
+        ),
+        lambda: client.delete_service_template(name=PIPELINE_TEMPLATE),
+        lambda: client.delete_deployment(id=seeded.deployment_ids[0]),
+    ]
+    calls += [
+        lambda arn=arn: client.tag_resource(resourceArn=arn, tags=[{"key": "k", "value": "v"}])
+        for arn in seeded.arns
+        if ":service" in arn
+    ]
+    for call in calls:
+        assert not_found(call) == rnf
+    # The outsider's own settings, services and templates are its own.
+    role = f"arn:aws:iam::{caller}:role/mine"
+    settings = client.update_account_settings(pipelineServiceRoleArn=role)["accountSettings"]
+    assert settings == {"pipelineServiceRoleArn": role}
+    client.update_account_settings(pipelineServiceRoleArn="")
+    made = client.create_service_template(name=PIPELINE_TEMPLATE)["serviceTemplate"]
+    assert made["arn"] == f"arn:aws:proton:{region}:{caller}:service-template/{PIPELINE_TEMPLATE}"
+    assert_kept(before, parties_state())
+    ours = parties_state()[MGMT]
+    assert ours["account_settings"] == seeded.settings
+    assert ours["services"].keys() == {s["name"] for s in seeded.services}
+
+
+def test_a_service_is_in_one_region(proton):
+    """The same account's service, instances, pipeline, templates and settings are not seen
+    from another Region, and the names are free there."""
+    reset_and_seed()
+    east = proton.client(account_id=MGMT)
+    west = proton.client(account_id=MGMT, region=OTHER_REGION)
+    assert east.get_service(name=SERVICE)["service"]["status"] == "ACTIVE"
+    assert len(east.list_service_instances()["serviceInstances"]) == 4
+    assert not_found(lambda: west.get_service(name=SERVICE)) == "ResourceNotFoundException"
+    assert west.list_services()["services"] == []
+    assert west.list_service_instances()["serviceInstances"] == []
+    assert west.get_account_settings()["accountSettings"] == {}
+    # Without settings in this Region, a template with a pipeline can't be used here.
+    west.create_service_template(name=PIPELINE_TEMPLATE)
+    west.create_environment_template(name="seeded-template")
+    west.create_environment_template_version(
+        templateName="seeded-template", source={"s3": {"bucket": "bucket", "key": "k"}}
+    )
+    west.update_environment_template_version(
+        templateName="seeded-template", majorVersion="1", minorVersion="0", status="PUBLISHED"
+    )
+    west.create_service_template_version(
+        templateName=PIPELINE_TEMPLATE,
+        source={"s3": {"bucket": "bucket", "key": "k"}},
+        compatibleEnvironmentTemplates=[{"templateName": "seeded-template", "majorVersion": "1"}],
+    )
+    west.update_service_template_version(
+        templateName=PIPELINE_TEMPLATE, majorVersion="1", minorVersion="0", status="PUBLISHED"
+    )
+    west.create_environment(
+        name="dev",
+        templateName="seeded-template",
+        templateMajorVersion="1",
+        spec="proton: EnvironmentSpec\nspec: {}\n",
+        protonServiceRoleArn=f"arn:aws:iam::{MGMT}:role/proton",
+    )
+    spec = "proton: ServiceSpec\ninstances:\n  - name: one\n    environment: dev\n"
+    repository = {
+        "repositoryConnectionArn": f"arn:aws:codestar-connections:{OTHER_REGION}:{MGMT}:connection/c",
+        "repositoryId": "org/repo",
+        "branchName": "main",
+    }
+    create = dict(name=SERVICE, templateName=PIPELINE_TEMPLATE, templateMajorVersion="1", spec=spec)
+    with pytest.raises(ClientError) as excinfo:
+        west.create_service(**create, **repository)
+    assert "pipeline roles" in excinfo.value.response["Error"]["Message"]
+    west.update_account_settings(pipelineServiceRoleArn=f"arn:aws:iam::{MGMT}:role/west")
+    made = west.create_service(**create, **repository)["service"]
+    assert made["arn"] == f"arn:aws:proton:{OTHER_REGION}:{MGMT}:service/{SERVICE}"
+    assert [i["environmentName"] for i in west.list_service_instances()["serviceInstances"]] == [
+        "dev"
+    ]
+    east_service = east.get_service(name=SERVICE)["service"]
+    assert east_service["spec"] != spec and east_service["arn"].startswith(
+        f"arn:aws:proton:{REGION}:"
+    )
+    assert east.get_account_settings()["accountSettings"] == {
+        "pipelineServiceRoleArn": f"arn:aws:iam::{MGMT}:role/pipeline"
+    }
+    assert len(east.list_service_instances()["serviceInstances"]) == 4

@@ -160,7 +160,15 @@ class ProtonBackend(
 
     def template_version_users(self, version: TemplateVersion) -> list[str]:
         """What runs on a template version, e.g. `environments: prod` or
-        `service instances: svc/a`, one entry per kind of user."""
+        `service instances: svc/a`, one entry per kind of user. A deletion that has
+        finished (seen first) no longer uses it."""
+        for name in list(self.environments):
+            try:
+                self.environment(name)
+            except ResourceNotFoundException:
+                continue
+        for service in list(self.services.values()):
+            self.sync_service(service)
         key = (version.template_name, version.major, version.minor)
         found: dict[str, list[str]] = {
             "environments": [

@@ -140,9 +140,19 @@ class ComponentsMixin(BackendParts):
             raise ResourceNotFoundException(f"The component {name} was not found.")
         return component
 
+    def live_components(self) -> list[Component]:
+        """Every component, brought up to date; those whose deletion has finished are gone."""
+        live = []
+        for name in list(self.components):
+            try:
+                live.append(self.component(name))
+            except ResourceNotFoundException:
+                continue
+        return live
+
     def component_of(self, service_name: str, instance_name: str) -> Optional[Component]:
         """The component attached to a service instance, if any (attached or attaching)."""
-        for component in list(self.components.values()):
+        for component in self.live_components():
             target = self.current_deployment(component)
             pending = target.target_state if target and component.deployment_status in BUSY else {}
             if (component.service_name, component.service_instance_name) == (
@@ -157,7 +167,7 @@ class ComponentsMixin(BackendParts):
 
     def components_in_environment(self, environment_name: str) -> list[str]:
         return sorted(
-            c.name for c in self.components.values() if c.environment_name == environment_name
+            c.name for c in self.live_components() if c.environment_name == environment_name
         )
 
     def _component_role(self, environment_name: str) -> None:
@@ -227,8 +237,11 @@ class ComponentsMixin(BackendParts):
             tags,
         )
         original = self.component_client_tokens.replay(client_token, request)
-        if original is not None and original in self.components:
-            return {"component": self.components[original].describe()}
+        if original is not None:
+            try:  # once the original is deleted, a retry creates anew
+                return {"component": self.component(original).describe()}
+            except ResourceNotFoundException:
+                pass
         if (service_name is None) != (service_instance_name is None):
             raise ValidationException(
                 "Specify both serviceName and serviceInstanceName to attach the component, or "
@@ -262,7 +275,7 @@ class ComponentsMixin(BackendParts):
             raise ConflictException(f"The component {name} already exists.")
         enforce_quota(
             "components",
-            len(self.components),
+            len(self.live_components()),
             f"Account {self.account_id}",
             f"components in {self.region_name}",
         )
@@ -416,7 +429,12 @@ class ComponentsMixin(BackendParts):
             component.description = description
         component.last_modified_at = utcnow()
         component.last_client_request_token = client_token or component.last_client_request_token
-        self.start_deployment(component, target)
+        deployment = self.start_deployment(component, target)
+        if target.get("serviceName"):  # an attaching deployment is the instance's too
+            deployment.names.update(
+                serviceName=target["serviceName"],
+                serviceInstanceName=target["serviceInstanceName"],
+            )
         self.component_client_tokens.remember(client_token, request, name)
         return {"component": component.describe()}
 

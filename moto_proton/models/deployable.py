@@ -15,6 +15,7 @@ from typing import Any, ClassVar, Optional
 from moto.moto_api import state_manager
 from moto.moto_api._internal.managed_state_model import ManagedState
 
+from .. import provisioning
 from ..exceptions import ConflictException, ResourceNotFoundException, ValidationException
 from .base import BackendParts
 from .deployments import CANCELLING, FAILED, IN_PROGRESS, SUCCEEDED, Deployment
@@ -29,6 +30,15 @@ def deletion_model(kind: str) -> str:
     if model not in state_manager.get_registered_models():
         state_manager.register_default_transition(model, {"progression": "immediate"})
     return model
+
+
+class Deletion(ManagedState):
+    """DELETE_IN_PROGRESS -> gone, or -> DELETE_FAILED with `message` (a test asked for a
+    failure, or self-managed provisioning reported one)."""
+
+    def __init__(self, model: str, message: Optional[str] = None):
+        super().__init__(model, [(DELETING, DELETED if message is None else DELETE_FAILED)])
+        self.message = message
 
 
 class Deployable:
@@ -139,8 +149,11 @@ class DeployableMixin(BackendParts):
         self.deployments[deployment.id] = deployment
         resource.last_attempted_deployment_id = deployment.id
         resource.last_deployment_attempted_at = deployment.created_at
+        previous = resource.deployment_status
         resource.deployment_status = IN_PROGRESS
         resource.deployment_status_message = None
+        provisioning.status_changed(self, resource, previous, IN_PROGRESS)
+        provisioning.deploy(self, resource, deployment)  # bundle-backed resources only
         return deployment
 
     def current_deployment(self, resource: Deployable) -> Optional[Deployment]:
@@ -156,8 +169,17 @@ class DeployableMixin(BackendParts):
 
     def sync_deployable(self, resource: Deployable) -> str:
         """Apply what happened since the last look; the resource's deploymentStatus."""
+        previous = resource.deployment_status
+        status = self._sync_deployable(resource)
+        if status != previous:  # events; a deleted resource's stack goes
+            provisioning.status_changed(self, resource, previous, status)
+        return status
+
+    def _sync_deployable(self, resource: Deployable) -> str:
         if resource.deletion is not None:
             resource.deployment_status = resource.deletion.status or DELETING
+            if resource.deployment_status == DELETE_FAILED:
+                resource.deployment_status_message = getattr(resource.deletion, "message", None)
             return resource.deployment_status
         deployment = self.current_deployment(resource)
         if deployment is not None and not deployment.outcome_applied:
@@ -193,7 +215,6 @@ class DeployableMixin(BackendParts):
         assert deployment is not None
         deployment.cancel()
         resource.deployment_status = CANCELLING
-        resource.deployment_status_message = deployment.status_message
 
     def fail_deployment(self, resource: Deployable, message: str) -> None:
         deployment = self.current_deployment(resource)
@@ -204,12 +225,12 @@ class DeployableMixin(BackendParts):
 
     def new_deletion(self, arn: str, model: str) -> ManagedState:
         """DELETE_IN_PROGRESS -> gone, or -> DELETE_FAILED when a test asked for a failure."""
-        end = DELETE_FAILED if self.failures_to_come.pop(arn, None) is not None else DELETED
-        return ManagedState(model, [(DELETING, end)])
+        return Deletion(model, self.failures_to_come.pop(arn, None))
 
     def start_deletion(self, resource: Deployable) -> None:
         resource.deletion = self.new_deletion(resource.arn, resource.deletion_model)
-        resource.deployment_status = DELETING
+        previous, resource.deployment_status = resource.deployment_status, DELETING
+        provisioning.status_changed(self, resource, previous, DELETING)
 
     def outputs_of(self, resource: Deployable, deployment_id: Optional[str]) -> dict[str, Any]:
         """ListXOutputs: the outputs of a deployment of `resource` (by default the last that
@@ -240,7 +261,7 @@ class DeployableMixin(BackendParts):
             return self.service(path[1]).instance(path[3])
         if path[0] == "service" and path[2:] == ["pipeline"]:
             return self.pipeline_of(path[1])
-        if path[0] in ("environment", "component", "service"):
+        if path[0] in ("environment", "component") or (path[0] == "service" and len(path) > 2):
             raise not_found
         raise ValidationException(
             f"{arn} is not an environment, service instance, service pipeline or component."
@@ -266,6 +287,8 @@ class DeployableMixin(BackendParts):
                 raise ConflictException(f"{resource_arn} is {current}, not DELETE_IN_PROGRESS.")
             if status in (SUCCEEDED, FAILED):
                 resource.deletion.status = DELETED if status == SUCCEEDED else DELETE_FAILED
+                if isinstance(resource.deletion, Deletion) and status == FAILED:
+                    resource.deletion.message = status_message or "The deletion failed."
                 self.sync_deployable(resource)
             return {}
         if current != IN_PROGRESS or deployment is None:

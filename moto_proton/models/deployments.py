@@ -74,11 +74,12 @@ class Deployment(ManagedState):
             self.completed_at = self.last_modified_at = utcnow()
             if status == FAILED and self.status_message is None:
                 self.status_message = self.fails_with or "The deployment failed."
+            if status == CANCELLED:  # AWS's examples show it once CANCELLED
+                self.status_message = "User initiated cancellation."
         return status
 
     def cancel(self) -> None:
         ManagedState.__init__(self, DEPLOYMENT_MODEL, [(CANCELLING, CANCELLED)])
-        self.status_message = "User initiated cancellation."
         self.last_modified_at = utcnow()
 
     def fail(self, message: str) -> None:
@@ -118,7 +119,12 @@ class DeploymentsMixin(BackendParts):
         """The deployment's status, with its target brought up to date first."""
         target = self.deployment_target(deployment)
         if target is not None and target.last_attempted_deployment_id == deployment.id:
-            self.sync_deployable(target)
+            service = self.services.get(deployment.names.get("serviceName", ""))
+            if service is not None and deployment.target_resource_type != "COMPONENT":
+                # Through the service: its pipeline's creation waits for its instances.
+                self.sync_service(service)
+            else:
+                self.sync_deployable(target)
         return deployment.settle()
 
     def _deployment(self, id: str, **filters: Optional[str]) -> Deployment:
@@ -170,6 +176,8 @@ class DeploymentsMixin(BackendParts):
             service = self.service(service_name)
             if service_instance_name is not None:
                 service.instance(service_instance_name)
+        if component_name is not None:
+            self.component(component_name)
         wanted = {
             "environmentName": environment_name,
             "serviceName": service_name,

@@ -11,6 +11,7 @@ from typing import Any, Optional
 
 from moto.core.utils import utcnow
 
+from .. import provisioning
 from ..exceptions import ConflictException, ResourceNotFoundException, ValidationException
 from ..quotas import enforce_quota
 from .base import BackendParts, OrderedIndex, Selection, paged
@@ -68,7 +69,10 @@ class Environment(Deployable):
             "name": self.name,
             **self.deployed(),
             "description": self.description,
-            "environmentAccountId": self.environment_account_id,
+            # AWS's examples show it only for an environment provisioned through a connection.
+            "environmentAccountId": self.environment_account_id
+            if self.environment_account_connection_id
+            else None,
             "environmentAccountConnectionId": self.environment_account_connection_id,
             "protonServiceRoleArn": self.proton_service_role_arn,
             "codebuildRoleArn": self.codebuild_role_arn,
@@ -217,6 +221,7 @@ class EnvironmentsMixin(BackendParts):
         template = self.template(template_name, ENVIRONMENT)
         version = self.published_version(template, template_major_version, template_minor_version)
         parse_environment_spec(spec)
+        provisioning.check_environment_spec(version, spec)  # bundle-backed versions only
         ways = [
             w
             for w in (
@@ -339,6 +344,8 @@ class EnvironmentsMixin(BackendParts):
         )
         if target is not None and spec is not None:
             parse_environment_spec(spec)
+        if target is not None:  # bundle-backed versions only
+            provisioning.check_environment_spec(target, environment.spec if spec is None else spec)
         changes = {
             "description": description,
             "environment_account_connection_id": new_connection,

@@ -60,6 +60,11 @@ class RepositoriesMixin(BackendParts):
 
     def repository_users(self, repository: Repository) -> list[str]:
         key = (repository.provider, repository.name)
+        for name in list(self.environments):  # a deletion that has finished no longer uses it
+            try:
+                self.environment(name)
+            except ResourceNotFoundException:
+                continue
         users = [
             f"environment {e.name}"
             for e in self.environments.values()

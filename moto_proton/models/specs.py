@@ -29,6 +29,10 @@ SAFE_LOADER: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 #: AWS's ResourceName constraint, for names written inside a spec.
 RESOURCE_NAME = re.compile(r"[0-9A-Za-z]+[0-9A-Za-z_\-]*", re.ASCII)
 CURRENT_VAL = "${Proton::CURRENT_VAL}"
+#: How many values a spec may hold once its aliases are expanded: a 51,200-character spec of
+#: nested aliases (`a: &a [x, x]`, `b: &b [*a, *a]`, ...) names billions, which
+#: `${Proton::CURRENT_VAL}` resolution and comparisons would walk one by one.
+MAX_VALUES = 100_000
 
 
 def _fault_position(text: str) -> Any:
@@ -53,11 +57,55 @@ def load(text: str, what: str) -> dict[str, Any]:
         raise ValidationException(f"The {what} spec is not valid YAML{at}.")
     except RecursionError:
         raise ValidationException(f"The {what} spec is nested too deeply.")
+    except (ValueError, KeyError, TypeError, OverflowError):
+        # PyYAML's constructors raise these, not a YAMLError, for a scalar they can't build:
+        # `!!int x`, `!!float abc`, `!!bool x`, a date such as 2020-13-01, an integer of over
+        # 4300 digits.
+        raise ValidationException(
+            f"The {what} spec is not valid YAML: a value can't be read as the type its tag or "
+            "form gives it."
+        )
     if document is None:
         document = {}
     if not isinstance(document, dict):
         raise ValidationException(f"The {what} spec must be a YAML mapping.")
+    try:
+        _expanded_size(document, what)
+    except RecursionError:
+        raise ValidationException(f"The {what} spec is nested too deeply.")
     return document
+
+
+def _expanded_size(document: Any, what: str) -> int:
+    """How many values `document` holds with its aliases expanded (each shared value counted
+    once per use, in linear time); ValidationException for an alias inside the value it names
+    (a recursive value) or more than MAX_VALUES."""
+    sizes: dict[int, int] = {}
+    ancestors: set[int] = set()
+
+    def size(node: Any) -> int:
+        if not isinstance(node, (dict, list)):
+            return 1
+        key = id(node)
+        if key in sizes:
+            return sizes[key]
+        if key in ancestors:
+            raise ValidationException(
+                f"The {what} spec has an alias inside the value it names (a recursive value)."
+            )
+        ancestors.add(key)
+        children = [*node.keys(), *node.values()] if isinstance(node, dict) else node
+        total = 1 + sum(size(child) for child in children)
+        ancestors.discard(key)
+        if total > MAX_VALUES:
+            raise ValidationException(
+                f"The {what} spec holds more than {MAX_VALUES} values once its aliases are "
+                "expanded."
+            )
+        sizes[key] = total
+        return total
+
+    return size(document)
 
 
 def _check_proton_key(document: dict[str, Any], expected: str, what: str) -> None:

@@ -115,6 +115,21 @@ class SyncMixin(BackendParts):
     def sync_configs(self) -> list[Any]:
         return [*self.template_sync_configs.values(), *self.service_sync_configs.values()]
 
+    def forget_template_sync(self, template_type: str, template_name: str) -> None:
+        """A deleted template takes its template sync configuration and history with it
+        (else the configuration could be neither read nor deleted, and would keep its
+        repository from being deleted)."""
+        self.template_sync_configs.pop((template_type, template_name), None)
+        template = (template_type, template_name)
+        for key in [k for k in self.template_sync_attempts if k[:2] == template]:
+            del self.template_sync_attempts[key]
+
+    def forget_service_sync(self, service_name: str) -> None:
+        """A deleted service takes its service sync configuration and blockers with it."""
+        self.service_sync_configs.pop(service_name, None)
+        for id in [i for i, b in self.sync_blockers.items() if b.service_name == service_name]:
+            del self.sync_blockers[id]
+
     # -- template sync configs ----------------------------------------------------------
 
     def _sync_template_kind(self, template_type: str) -> TemplateKind:

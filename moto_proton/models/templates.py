@@ -16,6 +16,7 @@ from moto.core.utils import utcnow
 from moto.moto_api import state_manager
 from moto.moto_api._internal.managed_state_model import ManagedState
 
+from .. import provisioning
 from ..exceptions import ConflictException, ResourceNotFoundException, ValidationException
 from ..quotas import enforce_quota
 from .base import BackendParts, OrderedIndex, Selection, paged
@@ -86,12 +87,20 @@ class TemplateVersion(ManagedState):
         self.compatible_environment_templates = compatible_environment_templates
         self.supported_component_sources = supported_component_sources
         self.status_message: Optional[str] = None
+        #: The template bundle read from S3 (moto_proton.provisioning) and its schema text.
+        self.bundle: Any = None
+        self.schema: Optional[str] = None
         self.arn = f"{template.arn}:{major}.{minor}"
         self.created_at = self.last_modified_at = utcnow()
 
     @property
     def key(self) -> tuple[int, int]:
         return version_key(self.major, self.minor)
+
+    def fail_registration(self, message: str) -> None:
+        """Registration ends REGISTRATION_FAILED (a bad or missing bundle)."""
+        ManagedState.__init__(self, self.kind.version_model, [(REGISTERING, REGISTRATION_FAILED)])
+        self.status_message = message
 
     @property
     def label(self) -> str:
@@ -120,6 +129,7 @@ class TemplateVersion(ManagedState):
             "description": self.description,
             "compatibleEnvironmentTemplates": self.compatible_environment_templates,
             "supportedComponentSources": self.supported_component_sources,
+            "schema": self.schema if status in (DRAFT, PUBLISHED) else None,
             "createdAt": self.created_at,
             "lastModifiedAt": self.last_modified_at,
         }
@@ -292,7 +302,9 @@ class TemplatesMixin(BackendParts):
             kind=kind,
             name=name,
             arn=self.arn(f"{kind.arn_type}/{name}"),
-            display_name=display_name,
+            # The User Guide's templates created without one show their name as displayName
+            # (template-view, template-update).
+            display_name=name if display_name is None else display_name,
             description=description,
             encryption_key=encryption_key,
             provisioning=provisioning,
@@ -329,6 +341,7 @@ class TemplatesMixin(BackendParts):
             )
         del self.templates_of(kind)[name]
         self.drop_tags(template.arn)
+        self.forget_template_sync(kind.name.upper(), name)
         return {kind.template_key: template.describe()}
 
     def _list_templates(self, kind: TemplateKind) -> Selection:
@@ -410,6 +423,7 @@ class TemplatesMixin(BackendParts):
             if supported_component_sources is not None
             else None,
         )
+        provisioning.register_version(self, template, version)
         self.add_tags(version.arn, tags, self.template_managed_tags(template))
         template.versions[version.key] = version
         self.template_version_client_tokens.remember(client_token, request, version.key)
@@ -467,7 +481,11 @@ class TemplatesMixin(BackendParts):
                 changed = True
         template = self.template(template_name, kind)
         if changed:
-            version.last_modified_at = template.last_modified_at = utcnow()
+            # Only the version's: the User Guide lists templates with a published version
+            # whose lastModifiedAt is still their createdAt (template-view).
+            version.last_modified_at = utcnow()
+        if version.status != current:
+            provisioning.version_status_changed(self, version, current, version.status)
         return {kind.version_key: template.describe_version(version)}
 
     def _delete_template_version(
@@ -485,8 +503,10 @@ class TemplatesMixin(BackendParts):
         users = self.template_version_users(version)
         if users:
             raise ConflictException(f"{title} is used by {'; '.join(users)}.")
-        described = template.describe_version(version)
         del template.versions[version.key]
+        # Described as it is left: the last version of its major leaves no recommended minor
+        # (AWS's template-delete examples).
+        described = template.describe_version(version)
         self.drop_tags(version.arn)
         return {kind.version_key: described}
 

@@ -1,0 +1,61 @@
+"""Proton's EventBridge events on moto's default bus, best effort: only where the owning
+account has rules on its default bus (nothing else would see them), never failing a call."""
+
+import json
+from typing import Any, Optional
+
+SOURCE = "aws.proton"
+
+
+def put_event(
+    account_id: str,
+    region: str,
+    detail_type: str,
+    detail: dict[str, Any],
+    resource_arn: Optional[str] = None,
+) -> None:
+    try:
+        from moto.events.models import events_backends
+    except Exception:  # moto's events backend missing: nobody to deliver to
+        return
+    try:
+        if account_id not in dict.keys(events_backends):
+            return
+        regional = events_backends[account_id]
+        if not dict.__contains__(regional, region):  # its `in` says yes to any Region
+            return
+        backend = regional[region]
+        bus = backend.event_buses.get("default")
+        if bus is None or not bus.rules:
+            return
+        backend.put_events(
+            [
+                {
+                    "Source": SOURCE,
+                    "DetailType": detail_type,
+                    "Detail": json.dumps({k: v for k, v in detail.items() if v is not None}),
+                    "Resources": [resource_arn] if resource_arn else [],
+                }
+            ]
+        )
+    except Exception:  # best effort: a failure to deliver never fails a Proton call
+        return
+
+
+#: The detail-type of each deployed resource kind's status change (§16.1).
+DETAIL_TYPES = {
+    "ENVIRONMENT": "AWS Proton Environment Status Change",
+    "SERVICE_INSTANCE": "AWS Proton Service Instance Status Change",
+    "SERVICE_PIPELINE": "AWS Proton Service Pipeline Status Change",
+    "COMPONENT": "AWS Proton Component Status Change",
+}
+
+
+def resource_detail(resource: Any, status: str, previous: Optional[str]) -> dict[str, Any]:
+    kind = resource.target_resource_type
+    if kind == "SERVICE_PIPELINE":
+        return {"serviceName": resource.name, "status": status, "previousStatus": previous}
+    detail = {"name": resource.name, "status": status, "previousStatus": previous}
+    if kind == "SERVICE_INSTANCE":
+        detail["serviceName"] = resource.service_name
+    return detail

@@ -1,0 +1,670 @@
+"""Real provisioning (§15.7): bundles read from moto's S3, specs checked against the schema,
+deployments rendered with Jinja2 into moto CloudFormation stacks in the right account, outputs,
+deletion, and EventBridge events. Both modes through the `proton` fixture."""
+
+import io
+import json
+import tarfile
+import textwrap
+
+import botocore.exceptions
+import pytest
+
+import moto_proton
+from moto_proton.testing import ENVIRONMENT_ACCOUNT_ID, MANAGEMENT_ACCOUNT_ID
+
+MGMT, ENV = MANAGEMENT_ACCOUNT_ID, ENVIRONMENT_ACCOUNT_ID
+BUCKET = "proton-templates"
+FAST = {"Delay": 1, "MaxAttempts": 5}
+
+ENV_SCHEMA = """\
+schema:
+  format:
+    openapi: "3.0.0"
+  environment_input_type: "QueueEnvironmentInput"
+  types:
+    QueueEnvironmentInput:
+      type: object
+      description: "Input properties for my environment"
+      properties:
+        prefix:
+          type: string
+          description: "Queue name prefix"
+          default: "demo"
+          pattern: "[a-z]+"
+          maxLength: 10
+        retention:
+          type: number
+          default: 345600
+          minimum: 60
+          maximum: 1209600
+        tier:
+          type: string
+          enum: [dev, prod]
+      required:
+        - tier"""  # no final newline: `schema` must come back byte for byte
+
+MANIFEST = """\
+infrastructure:
+  templates:
+    - file: "cloudformation.yaml"
+      rendering_engine: jinja
+      template_language: cloudformation
+"""
+
+ENV_CFN = """\
+AWSTemplateFormatVersion: 2010-09-09
+Description: Environment {{ environment.name }}
+Resources:
+  Queue:
+    Type: AWS::SQS::Queue
+    Properties:
+      QueueName: '{{ environment.inputs.prefix }}-{{ environment.name }}'
+      MessageRetentionPeriod: {{ environment.inputs.retention }}
+  Tier:
+    Type: AWS::SSM::Parameter
+    Properties:
+      Name: '/{{ environment.name }}/tier'
+      Type: String
+      Value: '{{ environment.inputs.tier }}'
+Outputs:
+  QueueUrl:
+    Value: !Ref Queue
+  QueueArn:
+    Value:
+      !GetAtt
+        - Queue
+        - Arn
+  TierParameter:
+    Value: !Ref Tier
+  Tier:
+    Value: '{{ environment.inputs.tier }}'
+"""
+
+SVC_SCHEMA = """\
+schema:
+  format:
+    openapi: "3.0.0"
+  service_input_type: "WorkerInput"
+  pipeline_input_type: "PipelineInput"
+  types:
+    WorkerInput:
+      type: object
+      properties:
+        size:
+          type: integer
+          default: 2
+          minimum: 1
+    PipelineInput:
+      type: object
+      properties:
+        stage:
+          type: string
+          default: build
+"""
+
+INSTANCE_CFN = """\
+Resources:
+  Queue:
+    Type: AWS::SSM::Parameter
+    Properties:
+      Name: '/{{ service.name }}/{{ service_instance.name }}/queue'
+      Type: String
+      Value: '{{ environment.outputs.QueueUrl }}'
+Outputs:
+  ParameterName:
+    Value: !Ref Queue
+  Size:
+    Value: '{{ service_instance.inputs.size }}'
+  Account:
+    Value: '{{ environment.account_id }}'
+  Components:
+    Value: 'n{{ service_instance.components.default.outputs | length }}'
+"""
+
+PIPELINE_CFN = """\
+Resources:
+{% for service_instance in service_instances %}
+  Instance{{ loop.index }}:
+    Type: AWS::SSM::Parameter
+    Properties:
+      Name: '/pipeline/{{ service.name }}/{{ service_instance.name }}'
+      Type: String
+      Value: '{{ service_instance.outputs.ParameterName }} {{ pipeline.inputs.stage }}'
+{% endfor %}
+Outputs:
+  Branch:
+    Value: '{{ service.branch_name }}'
+"""
+
+
+def bundle(files: dict, folder: str = "v1") -> bytes:
+    """A gzipped tar of `files` under one leading folder, as `tar -zcvf t.tar.gz v1/` makes."""
+    buffer = io.BytesIO()
+    with tarfile.open(fileobj=buffer, mode="w:gz") as archive:
+        for name, text in files.items():
+            data = text.encode() if isinstance(text, str) else text
+            info = tarfile.TarInfo(f"{folder}/{name}" if folder else name)
+            info.size = len(data)
+            archive.addfile(info, io.BytesIO(data))
+    return buffer.getvalue()
+
+
+def env_files(cfn: str = ENV_CFN) -> dict:
+    return {
+        "schema/schema.yaml": ENV_SCHEMA,
+        "infrastructure/manifest.yaml": MANIFEST,
+        "infrastructure/cloudformation.yaml": cfn,
+    }
+
+
+def svc_files(instance_cfn: str = INSTANCE_CFN) -> dict:
+    return {
+        ".compatible-envs": "queue-env:1\n",
+        "schema/schema.yaml": SVC_SCHEMA,
+        "instance_infrastructure/manifest.yaml": MANIFEST,
+        "instance_infrastructure/cloudformation.yaml": instance_cfn,
+        "pipeline_infrastructure/manifest.yaml": MANIFEST,
+        "pipeline_infrastructure/cloudformation.yaml": PIPELINE_CFN,
+    }
+
+
+def upload(proton, key: str, data: bytes, account: str = MGMT) -> None:
+    s3 = proton.client("s3", account_id=account)
+    try:
+        s3.create_bucket(Bucket=BUCKET)
+    except s3.exceptions.BucketAlreadyOwnedByYou:
+        pass
+    s3.put_object(Bucket=BUCKET, Key=key, Body=data)
+
+
+def register(client, kind: str, name: str, key: str, wait: bool = True, **extra) -> dict:
+    """Create the template if needed and a version from s3://BUCKET/key; waits for it."""
+    create_template = getattr(client, f"create_{kind}_template")
+    try:
+        create_template(name=name, **extra)
+    except client.exceptions.ConflictException:
+        pass
+    except client.exceptions.ValidationException:
+        pass
+    version_extra = {}
+    if kind == "service":
+        version_extra["compatibleEnvironmentTemplates"] = [
+            {"templateName": "queue-env", "majorVersion": "1"}
+        ]
+    version = getattr(client, f"create_{kind}_template_version")(
+        templateName=name, source={"s3": {"bucket": BUCKET, "key": key}}, **version_extra
+    )[f"{kind}TemplateVersion"]
+    if wait:
+        client.get_waiter(f"{kind}_template_version_registered").wait(
+            templateName=name,
+            majorVersion=version["majorVersion"],
+            minorVersion=version["minorVersion"],
+            WaiterConfig=FAST,
+        )
+    return version
+
+
+def publish(client, kind: str, name: str, version: dict) -> dict:
+    return getattr(client, f"update_{kind}_template_version")(
+        templateName=name,
+        majorVersion=version["majorVersion"],
+        minorVersion=version["minorVersion"],
+        status="PUBLISHED",
+    )[f"{kind}TemplateVersion"]
+
+
+def connect(proton, environment_name: str) -> str:
+    env = proton.client(account_id=ENV)
+    mgmt = proton.client(account_id=MGMT)
+    connection = env.create_environment_account_connection(
+        managementAccountId=MGMT,
+        environmentName=environment_name,
+        roleArn=f"arn:aws:iam::{ENV}:role/proton-env",
+        componentRoleArn=f"arn:aws:iam::{ENV}:role/proton-component",
+    )["environmentAccountConnection"]
+    mgmt.accept_environment_account_connection(id=connection["id"])
+    return connection["id"]
+
+
+def env_template(proton, cfn: str = ENV_CFN) -> dict:
+    mgmt = proton.client(account_id=MGMT)
+    upload(proton, "env/v1.tar.gz", bundle(env_files(cfn)))
+    version = register(mgmt, "environment", "queue-env", "env/v1.tar.gz")
+    return publish(mgmt, "environment", "queue-env", version)
+
+
+def spec(inputs: str) -> str:
+    return "proton: EnvironmentSpec\nspec:\n" + textwrap.indent(inputs, "  ")
+
+
+def create_env(proton, name: str = "dev", inputs: str = "tier: dev\n", **how) -> dict:
+    mgmt = proton.client(account_id=MGMT)
+    if not how:
+        how = {"environmentAccountConnectionId": connect(proton, name)}
+    mgmt.create_environment(
+        name=name,
+        templateName="queue-env",
+        templateMajorVersion="1",
+        spec=spec(inputs),
+        **how,
+    )
+    mgmt.get_waiter("environment_deployed").wait(name=name, WaiterConfig=FAST)
+    environment: dict = mgmt.get_environment(name=name)["environment"]
+    return environment
+
+
+def outputs(items: list) -> dict:
+    return {o["key"]: o["valueString"] for o in items}
+
+
+def test_good_bundle_registers_with_its_schema(proton):
+    mgmt = proton.client(account_id=MGMT)
+    version = env_template(proton)
+    assert version["status"] == "PUBLISHED"
+    got = mgmt.get_environment_template_version(
+        templateName="queue-env", majorVersion="1", minorVersion="0"
+    )["environmentTemplateVersion"]
+    assert got["schema"] == ENV_SCHEMA
+    assert got["statusMessage"] == ""
+
+
+@pytest.mark.parametrize(
+    "files, fault",
+    [
+        ({"infrastructure/manifest.yaml": MANIFEST}, "schema/schema.yaml: missing"),
+        (
+            {**env_files(), "schema/schema.yaml": "schema: [unclosed"},
+            "schema/schema.yaml: not valid YAML",
+        ),
+        (
+            {k: v for k, v in env_files().items() if k != "infrastructure/cloudformation.yaml"},
+            "infrastructure/cloudformation.yaml: missing (named by infrastructure/manifest.yaml)",
+        ),
+        (
+            {**env_files(), "infrastructure/cloudformation.yaml": "x" * (200 * 1024 + 1)},
+            "infrastructure/cloudformation.yaml: 204801 bytes is over the limit of 204800 bytes",
+        ),
+        (
+            {**env_files(), **{f"extra/{i}.txt": "" for i in range(8)}},
+            "bundle: more than 10 files",
+        ),
+        (
+            {
+                **env_files(),
+                "schema/schema.yaml": ENV_SCHEMA.replace("environment_input_type", "x"),
+            },
+            "schema/schema.yaml: missing property [environment_input_type]",
+        ),
+    ],
+    ids=["no-schema", "bad-yaml", "missing-iac", "too-big", "too-many", "no-input-type"],
+)
+def test_bad_bundle_fails_registration(proton, files, fault):
+    mgmt = proton.client(account_id=MGMT)
+    upload(proton, "env/bad.tar.gz", bundle(files))
+    version = register(mgmt, "environment", "queue-env", "env/bad.tar.gz", wait=False)
+    with pytest.raises(botocore.exceptions.WaiterError) as excinfo:
+        mgmt.get_waiter("environment_template_version_registered").wait(
+            templateName="queue-env",
+            majorVersion=version["majorVersion"],
+            minorVersion=version["minorVersion"],
+            WaiterConfig=FAST,
+        )
+    assert "failure state" in str(excinfo.value)
+    got = mgmt.get_environment_template_version(
+        templateName="queue-env", majorVersion="1", minorVersion="0"
+    )["environmentTemplateVersion"]
+    assert got["status"] == "REGISTRATION_FAILED"
+    assert got["statusMessage"].startswith(f"Template bundle s3://{BUCKET}/env/bad.tar.gz: ")
+    assert fault in got["statusMessage"]
+    assert "schema" not in got
+
+
+def test_not_a_tarball_and_missing_bundle(proton):
+    mgmt = proton.client(account_id=MGMT)
+    upload(proton, "env/junk.tar.gz", b"not gzip at all")
+    register(mgmt, "environment", "queue-env", "env/junk.tar.gz", wait=False)
+    # a missing object stays lenient...
+    lenient = register(mgmt, "environment", "queue-env", "env/absent.tar.gz")
+    assert "schema" not in lenient
+    # ...unless bundles are required
+    moto_proton.require_bundles(True)
+    try:
+        strict = register(mgmt, "environment", "queue-env", "env/absent.tar.gz", wait=False)
+    finally:
+        moto_proton.require_bundles(None)
+    versions = {
+        v["majorVersion"]: v
+        for v in mgmt.list_environment_template_versions(templateName="queue-env")[
+            "templateVersions"
+        ]
+    }
+    assert versions["1"]["status"] == "REGISTRATION_FAILED"
+    assert "not a gzipped tar archive" in versions["1"]["statusMessage"]
+    assert versions["2"]["status"] == "DRAFT"
+    assert versions[strict["majorVersion"]]["status"] == "REGISTRATION_FAILED"
+    assert "the object does not exist" in versions[strict["majorVersion"]]["statusMessage"]
+
+
+def test_environment_through_connection_is_provisioned_in_environment_account(proton):
+    env_template(proton)
+    mgmt = proton.client(account_id=MGMT)
+    environment = create_env(proton, "dev", "tier: dev\n")
+    assert environment["deploymentStatus"] == "SUCCEEDED"
+    assert environment["environmentAccountId"] == ENV
+    # defaults applied: prefix "demo", retention 345600
+    cfn = proton.client("cloudformation", account_id=ENV)
+    stacks = cfn.describe_stacks()["Stacks"]
+    assert len(stacks) == 1
+    stack = stacks[0]
+    assert stack["StackName"].startswith("AWSProton-dev-cloudformation--")
+    suffix = stack["StackName"].rsplit("--", 1)[1]
+    assert len(suffix) == 15 and suffix.isupper() and suffix.isalpha()
+    assert proton.client("cloudformation", account_id=MGMT).describe_stacks()["Stacks"] == []
+    sqs = proton.client("sqs", account_id=ENV)
+    url = sqs.get_queue_url(QueueName="demo-dev")["QueueUrl"]
+    attributes = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["All"])["Attributes"]
+    assert attributes["MessageRetentionPeriod"] == "345600"
+    ssm = proton.client("ssm", account_id=ENV)
+    assert ssm.get_parameter(Name="/dev/tier")["Parameter"]["Value"] == "dev"
+    listed = outputs(mgmt.list_environment_outputs(environmentName="dev")["outputs"])
+    assert listed["Tier"] == "dev"
+    assert listed["QueueUrl"].endswith(f"/{ENV}/demo-dev")  # the host differs by mode
+    assert listed["QueueArn"].endswith(f":{ENV}:demo-dev")
+    resources = mgmt.list_environment_provisioned_resources(environmentName="dev")
+    assert resources["provisionedResources"] == [
+        {
+            "name": stack["StackName"],
+            "identifier": stack["StackId"],
+            "provisioningEngine": "CLOUDFORMATION",
+        }
+    ]
+
+    # update updates the same stack
+    mgmt.update_environment(
+        name="dev", deploymentType="CURRENT_VERSION", spec=spec("tier: prod\nprefix: other\n")
+    )
+    mgmt.get_waiter("environment_deployed").wait(name="dev", WaiterConfig=FAST)
+    stacks = cfn.describe_stacks()["Stacks"]
+    assert [s["StackId"] for s in stacks] == [stack["StackId"]]
+    assert stacks[0]["StackStatus"] == "UPDATE_COMPLETE"
+    assert ssm.get_parameter(Name="/dev/tier")["Parameter"]["Value"] == "prod"
+    assert (
+        outputs(mgmt.list_environment_outputs(environmentName="dev")["outputs"])["Tier"] == "prod"
+    )
+
+    # delete removes it
+    mgmt.delete_environment(name="dev")
+    with pytest.raises(mgmt.exceptions.ResourceNotFoundException):
+        mgmt.get_environment(name="dev")
+    assert cfn.describe_stacks()["Stacks"] == []
+    with pytest.raises(ssm.exceptions.ParameterNotFound):
+        ssm.get_parameter(Name="/dev/tier")
+
+
+def test_environment_with_service_role_is_provisioned_in_management_account(proton):
+    env_template(proton)
+    create_env(
+        proton, "shared", "tier: prod\n", protonServiceRoleArn=f"arn:aws:iam::{MGMT}:role/proton"
+    )
+    stacks = proton.client("cloudformation", account_id=MGMT).describe_stacks()["Stacks"]
+    assert [s["StackName"][:27] for s in stacks] == ["AWSProton-shared-cloudforma"]
+
+
+@pytest.mark.parametrize(
+    "inputs, message",
+    [
+        ("prefix: abc\n", "Invalid environment input: tier is required (rule: required)"),
+        ("tier: staging\n", "Invalid environment input tier: fails enum ['dev', 'prod']"),
+        ("tier: dev\nprefix: ABC\n", "Invalid environment input prefix: fails pattern '[a-z]+'"),
+        ("tier: dev\nretention: 10\n", "Invalid environment input retention: fails minimum 60"),
+        ("tier: dev\nretention: ten\n", "Invalid environment input retention: fails type 'number'"),
+        (
+            "tier: dev\nprefix: abcdefghijk\n",
+            "Invalid environment input prefix: fails maxLength 10",
+        ),
+    ],
+)
+def test_bad_spec_is_refused(proton, inputs, message):
+    env_template(proton)
+    mgmt = proton.client(account_id=MGMT)
+    with pytest.raises(mgmt.exceptions.ValidationException) as excinfo:
+        mgmt.create_environment(
+            name="dev",
+            templateName="queue-env",
+            templateMajorVersion="1",
+            spec=spec(inputs),
+            protonServiceRoleArn=f"arn:aws:iam::{MGMT}:role/proton",
+        )
+    assert excinfo.value.response["Error"]["Message"].startswith(message)
+
+
+def test_unknown_inputs_and_integers_for_numbers_are_accepted(proton):
+    env_template(proton)
+    environment = create_env(
+        proton,
+        "dev",
+        "tier: dev\nretention: 120\nunknown: whatever\n",
+        protonServiceRoleArn=f"arn:aws:iam::{MGMT}:role/proton",
+    )
+    assert environment["deploymentStatus"] == "SUCCEEDED"
+
+
+def test_render_error_fails_the_deployment_and_keeps_the_previous_version(proton):
+    env_template(proton)
+    mgmt = proton.client(account_id=MGMT)
+    role = {"protonServiceRoleArn": f"arn:aws:iam::{MGMT}:role/proton"}
+    # a first deployment that works
+    create_env(proton, "dev", "tier: dev\n", **role)
+    # version 1.1 refers to an output nobody provides
+    broken = ENV_CFN + "  Broken:\n    Value: '{{ environment.inputs.missing_input }}'\n"
+    upload(proton, "env/v1.1.tar.gz", bundle(env_files(broken)))
+    version = mgmt.create_environment_template_version(
+        templateName="queue-env",
+        majorVersion="1",
+        source={"s3": {"bucket": BUCKET, "key": "env/v1.1.tar.gz"}},
+    )["environmentTemplateVersion"]
+    mgmt.get_waiter("environment_template_version_registered").wait(
+        templateName="queue-env",
+        majorVersion="1",
+        minorVersion=version["minorVersion"],
+        WaiterConfig=FAST,
+    )
+    publish(mgmt, "environment", "queue-env", version)
+    mgmt.update_environment(name="dev", deploymentType="MINOR_VERSION", templateMinorVersion="1")
+    with pytest.raises(botocore.exceptions.WaiterError):
+        mgmt.get_waiter("environment_deployed").wait(name="dev", WaiterConfig=FAST)
+    environment = mgmt.get_environment(name="dev")["environment"]
+    assert environment["deploymentStatus"] == "FAILED"
+    assert environment["templateMinorVersion"] == "0"
+    assert "Rendering failed" in environment["deploymentStatusMessage"]
+    assert "missing_input" in environment["deploymentStatusMessage"]
+    deployment = mgmt.get_deployment(id=environment["lastAttemptedDeploymentId"])["deployment"]
+    assert deployment["deploymentStatus"] == "FAILED"
+
+
+def test_stack_failure_fails_the_deployment_and_leaves_no_stack(proton):
+    failing = ENV_CFN + "  Bad:\n    Value: !GetAtt Nothing.Arn\n"
+    env_template(proton, failing)
+    mgmt = proton.client(account_id=MGMT)
+    mgmt.create_environment(
+        name="dev",
+        templateName="queue-env",
+        templateMajorVersion="1",
+        spec=spec("tier: dev\n"),
+        protonServiceRoleArn=f"arn:aws:iam::{MGMT}:role/proton",
+    )
+    with pytest.raises(botocore.exceptions.WaiterError):
+        mgmt.get_waiter("environment_deployed").wait(name="dev", WaiterConfig=FAST)
+    environment = mgmt.get_environment(name="dev")["environment"]
+    assert environment["deploymentStatus"] == "FAILED"
+    assert (
+        "CloudFormation stack of environment dev failed" in environment["deploymentStatusMessage"]
+    )
+    assert proton.client("cloudformation", account_id=MGMT).describe_stacks()["Stacks"] == []
+
+
+def test_instance_reads_environment_outputs_and_pipeline_reads_instances(proton):
+    env_template(proton)
+    mgmt = proton.client(account_id=MGMT)
+    create_env(proton, "dev", "tier: dev\n")
+    env_url = outputs(mgmt.list_environment_outputs(environmentName="dev")["outputs"])["QueueUrl"]
+    upload(proton, "svc/v1.tar.gz", bundle(svc_files(), folder="worker"))
+    version = register(mgmt, "service", "worker", "svc/v1.tar.gz")
+    publish(mgmt, "service", "worker", version)
+    mgmt.update_account_settings(pipelineServiceRoleArn=f"arn:aws:iam::{MGMT}:role/pipeline")
+    mgmt.create_service(
+        name="orders",
+        templateName="worker",
+        templateMajorVersion="1",
+        repositoryConnectionArn=f"arn:aws:codestar-connections:us-east-1:{MGMT}:connection/c",
+        repositoryId="me/orders",
+        branchName="main",
+        spec=(
+            "proton: ServiceSpec\npipeline:\n  stage: test\ninstances:\n"
+            "  - name: one\n    environment: dev\n    spec:\n      size: 3\n"
+        ),
+    )
+    mgmt.get_waiter("service_created").wait(name="orders", WaiterConfig=FAST)
+    instance = outputs(
+        mgmt.list_service_instance_outputs(serviceName="orders", serviceInstanceName="one")[
+            "outputs"
+        ]
+    )
+    assert instance == {
+        "ParameterName": "/orders/one/queue",
+        "Size": "3",
+        "Account": ENV,
+        "Components": "n0",
+    }
+    ssm_env = proton.client("ssm", account_id=ENV)
+    assert ssm_env.get_parameter(Name="/orders/one/queue")["Parameter"]["Value"] == env_url
+    # the pipeline is in the management account and saw the instance's outputs
+    ssm_mgmt = proton.client("ssm", account_id=MGMT)
+    value = ssm_mgmt.get_parameter(Name="/pipeline/orders/one")["Parameter"]["Value"]
+    assert value == "/orders/one/queue test"
+    assert outputs(mgmt.list_service_pipeline_outputs(serviceName="orders")["outputs"]) == {
+        "Branch": "main"
+    }
+    # a bad instance spec is refused
+    with pytest.raises(mgmt.exceptions.ValidationException) as excinfo:
+        mgmt.update_service_instance(
+            serviceName="orders",
+            name="one",
+            deploymentType="CURRENT_VERSION",
+            spec=(
+                "proton: ServiceSpec\ninstances:\n"
+                "  - name: one\n    environment: dev\n    spec:\n      size: 0\n"
+            ),
+        )
+    assert "service instance one input size: fails minimum 1" in str(excinfo.value)
+    # deleting the service deletes the stacks
+    mgmt.delete_service(name="orders")
+    with pytest.raises(mgmt.exceptions.ResourceNotFoundException):
+        mgmt.get_service(name="orders")
+    env_stacks = proton.client("cloudformation", account_id=ENV).describe_stacks()["Stacks"]
+    assert [s["StackName"].split("-")[1] for s in env_stacks] == ["dev"]
+    assert proton.client("cloudformation", account_id=MGMT).describe_stacks()["Stacks"] == []
+
+
+def test_events_reach_an_eventbridge_rule(proton):
+    events = proton.client("events", account_id=MGMT)
+    sqs = proton.client("sqs", account_id=MGMT)
+    queue = sqs.create_queue(QueueName="proton-events")["QueueUrl"]
+    queue_arn = sqs.get_queue_attributes(QueueUrl=queue, AttributeNames=["QueueArn"])["Attributes"][
+        "QueueArn"
+    ]
+    events.put_rule(Name="proton", EventPattern=json.dumps({"source": ["aws.proton"]}))
+    events.put_targets(Rule="proton", Targets=[{"Id": "q", "Arn": queue_arn}])
+    env_template(proton)
+    create_env(proton, "dev", "tier: dev\n", protonServiceRoleArn=f"arn:aws:iam::{MGMT}:role/p")
+    received = []
+    while True:
+        messages = sqs.receive_message(QueueUrl=queue, MaxNumberOfMessages=10).get("Messages", [])
+        if not messages:
+            break
+        received += [json.loads(m["Body"]) for m in messages]
+    seen = [(e["detail-type"], e["detail"].get("status")) for e in received]
+    assert ("AWS Proton Environment Template Version Status Change", "DRAFT") in seen
+    assert ("AWS Proton Environment Template Version Status Change", "PUBLISHED") in seen
+    assert ("AWS Proton Environment Status Change", "IN_PROGRESS") in seen
+    assert ("AWS Proton Environment Status Change", "SUCCEEDED") in seen
+    assert ("AWS Proton Deployment Status Change", "SUCCEEDED") in seen
+    succeeded = next(
+        e
+        for e in received
+        if e["detail-type"] == "AWS Proton Environment Status Change"
+        and e["detail"]["status"] == "SUCCEEDED"
+    )
+    assert succeeded["source"] == "aws.proton"
+    # moto's SQS target drops the envelope's "account"; the rule of MGMT's bus received it
+    assert succeeded["detail"] == {
+        "name": "dev",
+        "status": "SUCCEEDED",
+        "previousStatus": "IN_PROGRESS",
+    }
+    assert succeeded["resources"] == [f"arn:aws:proton:us-east-1:{MGMT}:environment/dev"]
+
+
+COMPONENT_CFN = """\
+Resources:
+  Bucket:
+    Type: AWS::S3::Bucket
+    Properties:
+      BucketName: '{{ component.name }}-{{ service_instance.name }}-{{ environment.name }}'
+Outputs:
+  BucketName:
+    Value: !Ref Bucket
+"""
+
+
+def test_component_is_provisioned_and_feeds_its_instance(proton):
+    env_template(proton)
+    mgmt = proton.client(account_id=MGMT)
+    create_env(proton, "dev", "tier: dev\n")
+    upload(proton, "svc/v1.tar.gz", bundle(svc_files()))
+    version = register(
+        mgmt, "service", "worker", "svc/v1.tar.gz", pipelineProvisioning="CUSTOMER_MANAGED"
+    )
+    mgmt.update_service_template_version(
+        templateName="worker",
+        majorVersion="1",
+        minorVersion="0",
+        supportedComponentSources=["DIRECTLY_DEFINED"],
+    )
+    publish(mgmt, "service", "worker", version)
+    mgmt.create_service(
+        name="orders",
+        templateName="worker",
+        templateMajorVersion="1",
+        spec="proton: ServiceSpec\ninstances:\n  - name: one\n    environment: dev\n",
+    )
+    mgmt.get_waiter("service_created").wait(name="orders", WaiterConfig=FAST)
+    mgmt.create_component(
+        name="store",
+        serviceName="orders",
+        serviceInstanceName="one",
+        manifest=MANIFEST,
+        templateFile=COMPONENT_CFN,
+    )
+    mgmt.get_waiter("component_deployed").wait(name="store", WaiterConfig=FAST)
+    assert outputs(mgmt.list_component_outputs(componentName="store")["outputs"]) == {
+        "BucketName": "store-one-dev"
+    }
+    # the component's stack is in the environment account
+    names = [
+        s["StackName"]
+        for s in proton.client("cloudformation", account_id=ENV).describe_stacks()["Stacks"]
+    ]
+    assert any(n.startswith("AWSProton-store-cloudformation--") for n in names)
+    mgmt.update_service_instance(serviceName="orders", name="one", deploymentType="CURRENT_VERSION")
+    mgmt.get_waiter("service_instance_deployed").wait(
+        serviceName="orders", name="one", WaiterConfig=FAST
+    )
+    instance = outputs(
+        mgmt.list_service_instance_outputs(serviceName="orders", serviceInstanceName="one")[
+            "outputs"
+        ]
+    )
+    assert instance["Components"] == "n1"
+    assert instance["Size"] == "2"  # the default
