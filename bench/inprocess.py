@@ -17,6 +17,7 @@ from moto.core.models import botocore_stubber
 import moto_proton
 from moto_proton.models import ProtonBackend, proton_backends
 
+from . import provisioning
 from .timing import (
     Settings,
     Subject,
@@ -378,12 +379,14 @@ def memory_per_connection(count: int) -> float:
 def measure(settings: Settings) -> dict[str, Any]:
     moto_proton.set_quota(QUOTA, 10**9)
     moto_proton.set_quota("services", 10**9)  # N / SEEDED_PER_SERVICE of them at N
+    moto_proton.set_quota("environments", 10**9)  # provisioning also empties its Region
     try:
         with mock_aws():
             return {
                 **per_call(settings),
                 "scaling": scaling(settings),
                 "service_scaling": service_scaling(settings),
+                "provisioning": provisioning.measure(settings),
                 "memory": {
                     "connections": max(settings.scale),
                     "bytes_per_connection": memory_per_connection(max(settings.scale)),

@@ -74,6 +74,7 @@ def ratios(results: dict[str, Any]) -> dict[str, Any]:
     instances = results["in_process"]["service_scaling"]
     few, many = instances[min(instances, key=int)], instances[max(instances, key=int)]
     server = results["server_rps"]
+    provisioned = results["in_process"]["provisioning"]["per_call_us"]
     return {
         "proton_over_ssm": {
             op: per_call[f"proton_{op}"] / per_call["ssm_get_parameter"] for op in ALL_OPERATIONS
@@ -93,6 +94,9 @@ def ratios(results: dict[str, Any]) -> dict[str, Any]:
         ),
         "get_large_over_small": large["get_us"] / small["get_us"],
         "create_large_over_small": large["create_us"] / small["create_us"],
+        "provisioned_environment_over_create_stack": (
+            provisioned["proton_environment_deployed"] / provisioned["cloudformation_create_stack"]
+        ),
         "server_proton_over_ssm": {
             threads: rps / server["ssm_get_parameter"][threads]
             for threads, rps in server["proton_get"].items()
@@ -123,6 +127,14 @@ def targets(results: dict[str, Any]) -> list[Target]:
             True,
         ),
     ]
+    chosen.append(
+        Target(
+            "provisioned environment / CloudFormation create_stack",
+            found["provisioned_environment_over_create_stack"],
+            1.5,
+            True,
+        )
+    )
     chosen += [
         Target(f"server rps Proton / ssm, {threads} thread(s)", ratio, 1.0, False)
         for threads, ratio in found["server_proton_over_ssm"].items()
@@ -201,6 +213,24 @@ def _service_scaling_rows(results: dict[str, Any]) -> list[Row]:
     return [*rows, ("per item, largest N / smallest N", f"{ratio:.2f}x", "target <= 1.2x")]
 
 
+def _provisioning_rows(results: dict[str, Any]) -> list[Row]:
+    provisioning = results["in_process"]["provisioning"]
+    per_call, spread = provisioning["per_call_us"], provisioning["spread"]
+    ratio = results["ratios"]["provisioned_environment_over_create_stack"]
+    return [
+        (
+            "CreateEnvironment + GetEnvironment (SUCCEEDED)",
+            f"{per_call['proton_environment_deployed']:,.0f} us",
+            f"IQR {spread['proton_environment_deployed']:.0%}  {ratio:.2f}x CloudFormation",
+        ),
+        (
+            "create_stack + describe_stacks (CREATE_COMPLETE)",
+            f"{per_call['cloudformation_create_stack']:,.0f} us",
+            f"IQR {spread['cloudformation_create_stack']:.0%}",
+        ),
+    ]
+
+
 def _isolation_rows(results: dict[str, Any]) -> list[Row]:
     isolation = results["isolation"]
     rows: list[Row] = []
@@ -258,6 +288,10 @@ def table(results: dict[str, Any]) -> str:
         *_section(
             "Scaling: ListServiceInstances (N instances, 20 per service, one Region)",
             _service_scaling_rows(results),
+        ),
+        *_section(
+            "Provisioning: one SQS queue stack, through Proton / through CloudFormation",
+            _provisioning_rows(results),
         ),
         *_section("Server mode (moto-proton-server subprocess)", server),
         *_section("Cost to the rest of moto (fresh interpreters)", _isolation_rows(results)),

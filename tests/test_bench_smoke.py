@@ -24,7 +24,10 @@ def test_quick_benchmark_runs_every_section():
         assert figures["list_per_item_us"] > 0
     assert set(results["server_rps"]) == {"proton_get", "ssm_get_parameter"}
     assert all(rps > 0 for rps in results["server_rps"]["proton_get"].values())
+    provisioned = results["in_process"]["provisioning"]["per_call_us"]
+    assert set(provisioned) == {"proton_environment_deployed", "cloudformation_create_stack"}
+    assert all(math.isfinite(us) and us > 0 for us in provisioned.values())
     assert results["in_process"]["memory"]["bytes_per_connection"] > 0
     assert results["isolation"]["import_ms"]["moto_proton_ms"] >= 0
-    assert len(results["targets"]) == 11
+    assert len(results["targets"]) == 12
     assert {t["status"] for t in results["targets"]} <= {"PASS", "MISS"}
