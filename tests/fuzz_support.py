@@ -153,8 +153,8 @@ class Seeded:
     CUSTOMER_MANAGED service template with its service `seeded-plain` (instance `one` in dev,
     and `two` in staging made by CreateServiceInstance with a client token: the same
     instance names in both services, so that a drawn pair of names often exists). Every
-    deployment has settled. `hints` mixes their ids, ARNs, names, versions and specs into the generated
-    requests, with role ARNs in the caller's account."""
+    deployment has settled. `hints` mixes their ids, ARNs, names, versions and specs into the
+    generated requests, with role ARNs in the caller's account."""
 
     pending: dict[str, Any]
     connected: dict[str, Any]
@@ -244,7 +244,14 @@ class Seeded:
             "*.templateName": tuple(t["name"] for t in templates),
             "*.serviceName": services,
             "*.serviceInstanceName": instances,
-            "*.environmentName": environments,
+            "*.environmentName": (
+                *environments,
+                *(
+                    c["environmentName"]
+                    for c in self.connections
+                    if c["environmentName"] != "staging"
+                ),
+            ),
             "*.resourceArn": self.arns,
             "*.protonServiceRoleArn": (role,),
             "*.repositoryConnectionArn": (

@@ -76,7 +76,8 @@ def render(source: str, namespace: dict[str, Any], file: str) -> str:
         proton_indent=_indent,
     )
     try:
-        return environment.from_string(_aligned(source)).render(**namespace)
+        rendered: str = environment.from_string(_aligned(source)).render(**namespace)
+        return rendered
     except jinja2.TemplateSyntaxError as error:
         raise RenderError(f"{file} line {error.lineno}: {error.message}") from None
     except jinja2.UndefinedError as error:
