@@ -49,7 +49,7 @@ def test_readme_says_how_to_run_the_two_setup_commands():
     fence = lines.index("```sh")
     assert lines[fence + 3] == "```"
     explanation = " ".join(lines[fence + 4 : fence + 6])
-    for needed in ("venv", "two terminals", "Ctrl+C", "5 minutes", "npm", "JavaScript SDK"):
+    for needed in ("venv", "two terminals", "Ctrl+C", "15 minutes", "npm", "JavaScript SDK"):
         assert needed in explanation, needed
 
 
