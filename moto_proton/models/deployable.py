@@ -19,6 +19,7 @@ from .. import provisioning
 from ..exceptions import ConflictException, ResourceNotFoundException, ValidationException
 from .base import BackendParts
 from .deployments import CANCELLING, FAILED, IN_PROGRESS, SUCCEEDED, Deployment
+from .templates import ENVIRONMENT, TemplateVersion
 
 DELETING, DELETED, DELETE_FAILED = "DELETE_IN_PROGRESS", "DELETE_COMPLETE", "DELETE_FAILED"
 BUSY = (IN_PROGRESS, CANCELLING)
@@ -155,6 +156,52 @@ class DeployableMixin(BackendParts):
         provisioning.status_changed(self, resource, previous, IN_PROGRESS)
         provisioning.deploy(self, resource, deployment)  # bundle-backed resources only
         return deployment
+
+    def target_version(
+        self,
+        resource: Deployable,
+        kind: Any,
+        deployment_type: str,
+        major: Optional[str],
+        minor: Optional[str],
+    ) -> Optional[TemplateVersion]:
+        """The version a deploying update aims at, by `deploymentType` (None for NONE).
+        CURRENT_VERSION redeploys the current version: an environment's update may repeat it,
+        an instance's or a pipeline's may not name one (the API's documentation)."""
+        template = self.template(resource.template_name, kind)
+        current_major = resource.template_major_version
+        if deployment_type == "CURRENT_VERSION" and kind is not ENVIRONMENT and (major or minor):
+            raise ValidationException(
+                "deploymentType CURRENT_VERSION redeploys the current version: don't include "
+                "major or minor version parameters."
+            )
+        if deployment_type == "CURRENT_VERSION":
+            if (major or current_major) != current_major or (
+                minor or resource.template_minor_version
+            ) != resource.template_minor_version:
+                raise ValidationException(
+                    "deploymentType CURRENT_VERSION keeps the template version; use "
+                    "MINOR_VERSION or MAJOR_VERSION to change it."
+                )
+            return self.published_version(template, current_major, resource.template_minor_version)
+        if deployment_type == "MINOR_VERSION":
+            if major not in (None, current_major):
+                raise ValidationException(
+                    "deploymentType MINOR_VERSION keeps the major version; use MAJOR_VERSION to "
+                    "change it."
+                )
+            return self.published_version(template, current_major, minor)
+        if deployment_type == "MAJOR_VERSION":
+            if major is None:
+                recommended = template.recommended_version()
+                major = recommended.major if recommended else current_major
+            elif major.isdigit() and current_major.isdigit() and int(major) <= int(current_major):
+                raise ValidationException(
+                    f"deploymentType MAJOR_VERSION moves to a higher major version than "
+                    f"{current_major}, not to {major}."
+                )
+            return self.published_version(template, major, minor)
+        return None
 
     def current_deployment(self, resource: Deployable) -> Optional[Deployment]:
         return self.deployments.get(resource.last_attempted_deployment_id)

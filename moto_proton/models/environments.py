@@ -138,45 +138,6 @@ class EnvironmentsMixin(BackendParts):
         )
         return {**repository, "arn": linked.arn}
 
-    def target_version(
-        self,
-        resource: Deployable,
-        kind: Any,
-        deployment_type: str,
-        major: Optional[str],
-        minor: Optional[str],
-    ) -> Optional[TemplateVersion]:
-        """The version a deploying update aims at, by `deploymentType` (None for NONE)."""
-        template = self.template(resource.template_name, kind)
-        current_major = resource.template_major_version
-        if deployment_type == "CURRENT_VERSION":
-            if (major or current_major) != current_major or (
-                minor or resource.template_minor_version
-            ) != resource.template_minor_version:
-                raise ValidationException(
-                    "deploymentType CURRENT_VERSION keeps the template version; use "
-                    "MINOR_VERSION or MAJOR_VERSION to change it."
-                )
-            return self.published_version(template, current_major, resource.template_minor_version)
-        if deployment_type == "MINOR_VERSION":
-            if major not in (None, current_major):
-                raise ValidationException(
-                    "deploymentType MINOR_VERSION keeps the major version; use MAJOR_VERSION to "
-                    "change it."
-                )
-            return self.published_version(template, current_major, minor)
-        if deployment_type == "MAJOR_VERSION":
-            if major is None:
-                recommended = template.recommended_version()
-                major = recommended.major if recommended else current_major
-            elif major.isdigit() and current_major.isdigit() and int(major) <= int(current_major):
-                raise ValidationException(
-                    f"deploymentType MAJOR_VERSION moves to a higher major version than "
-                    f"{current_major}, not to {major}."
-                )
-            return self.published_version(template, major, minor)
-        return None
-
     # -- operations ---------------------------------------------------------------------
 
     def create_environment(
@@ -360,15 +321,8 @@ class EnvironmentsMixin(BackendParts):
                 environment.modified = True
         if target is not None:  # every deploymentType but NONE deploys
             environment.modified = True
-            self.start_deployment(
-                environment,
-                {
-                    "templateName": target.template_name,
-                    "templateMajorVersion": target.major,
-                    "templateMinorVersion": target.minor,
-                    "spec": environment.spec if spec is None else spec,
-                },
-            )
+            new_spec = environment.spec if spec is None else spec
+            self.start_deployment(environment, target.deployment_state(new_spec))
         return {"environment": environment.describe()}
 
     def cancel_environment_deployment(self, environment_name: str) -> dict[str, Any]:

@@ -804,13 +804,6 @@ class ServicesMixin(BackendParts):
                     f"environment {instance.environment_name}."
                 )
             new_spec = parsed.text
-        if deployment_type == "CURRENT_VERSION" and (
-            template_major_version is not None or template_minor_version is not None
-        ):
-            raise ValidationException(
-                "deploymentType CURRENT_VERSION redeploys the current version: don't include "
-                "major or minor version parameters."
-            )
         target = self.target_version(
             instance, SERVICE, deployment_type, template_major_version, template_minor_version
         )
@@ -824,15 +817,7 @@ class ServicesMixin(BackendParts):
                     f"Service template version {target.template_name}:{target.major}."
                     f"{target.minor} is not compatible with environment {environment.name}."
                 )
-            self.start_deployment(
-                instance,
-                {
-                    "templateName": target.template_name,
-                    "templateMajorVersion": target.major,
-                    "templateMinorVersion": target.minor,
-                    "spec": new_spec,
-                },
-            )
+            self.start_deployment(instance, target.deployment_state(new_spec))
             self.block_sync(service_name, name, f"Manual update of service instance {name}")
         instance.last_client_request_token = client_token or instance.last_client_request_token
         self.instance_client_tokens.remember(client_token, request, name)
@@ -889,27 +874,12 @@ class ServicesMixin(BackendParts):
             current = parse_service_spec(pipeline.spec or "", need_instances=False)
             spec = with_current_values(parse_service_spec(spec, need_instances=False), current).text
         self.check_pipeline_roles()
-        if deployment_type == "CURRENT_VERSION" and (
-            template_major_version is not None or template_minor_version is not None
-        ):
-            raise ValidationException(
-                "deploymentType CURRENT_VERSION redeploys the current version: don't include "
-                "major or minor version parameters."
-            )
         target = self.target_version(
             pipeline, SERVICE, deployment_type, template_major_version, template_minor_version
         )
         if target is not None:
             provisioning.check_service_spec(target, spec, instances=[])
-            self.start_deployment(
-                pipeline,
-                {
-                    "templateName": target.template_name,
-                    "templateMajorVersion": target.major,
-                    "templateMinorVersion": target.minor,
-                    "spec": spec,
-                },
-            )
+            self.start_deployment(pipeline, target.deployment_state(spec))
         return {"pipeline": pipeline.describe()}
 
     def cancel_service_pipeline_deployment(self, service_name: str) -> dict[str, Any]:

@@ -102,6 +102,16 @@ class TemplateVersion(ManagedState):
         ManagedState.__init__(self, self.kind.version_model, [(REGISTERING, REGISTRATION_FAILED)])
         self.status_message = message
 
+    def deployment_state(self, spec: Optional[str]) -> dict[str, Any]:
+        """What a deployment of this version with `spec` aims at (a DeploymentState)."""
+        state = {
+            "templateName": self.template_name,
+            "templateMajorVersion": self.major,
+            "templateMinorVersion": self.minor,
+            "spec": spec,
+        }
+        return {k: v for k, v in state.items() if v is not None}
+
     @property
     def label(self) -> str:
         return f"{self.kind.label} version {self.template_name}:{self.major}.{self.minor}"
