@@ -140,6 +140,22 @@ AWKWARD_ENVIRONMENT_SPECS = (
 )
 #: Names a create can take (nothing seeded has them).
 NEW_SERVICE, NEW_INSTANCE, NEW_TEMPLATE = "new-service", "new-instance", "new-template"
+NEW_COMPONENT, NEW_REPOSITORY = "new-component", "org/new-repo"
+#: The linked repository, and what components are made of.
+REPOSITORY_NAME, REPOSITORY_PROVIDER = "org/seeded-repo", "GITHUB"
+MANIFEST = (
+    "infrastructure:\n  templates:\n    - file: cloudformation.yaml\n"
+    "      rendering_engine: jinja\n      template_language: cloudformation\n"
+)
+#: Manifests PyYAML can't build (a 500 once), or that name no single template file.
+AWKWARD_MANIFESTS = (
+    MANIFEST + "      version: !!int many\n",
+    MANIFEST + "      released: 2020-13-01\n",
+    "infrastructure: &a\n  templates: [*a]\n",
+    MANIFEST + "    - file: second.yaml\n",
+)
+TEMPLATE_FILE = "Resources: {}\n"
+COMPONENT_SPEC = "proton: ServiceSpec\nspec:\n  size: 1\n"
 
 
 @dataclass(frozen=True)
@@ -167,6 +183,11 @@ class Seeded:
     instances: tuple[dict[str, Any], ...]
     deployment_ids: tuple[str, ...]
     settings: dict[str, Any]
+    components: tuple[dict[str, Any], ...]
+    repository: dict[str, Any]
+    template_sync_config: dict[str, Any]
+    service_sync_config: dict[str, Any]
+    blocker_ids: tuple[str, ...]
 
     @property
     def connections(self) -> tuple[dict[str, Any], ...]:
@@ -190,13 +211,20 @@ class Seeded:
                 *self.services,
                 *self.instances,
                 *self.pipelines,
+                *self.components,
+                self.repository,
             )
         )
 
     @property
     def secrets(self) -> set[str]:
         """What an outsider must not learn: every id and ARN the parties hold."""
-        return {c["id"] for c in self.connections} | set(self.arns) | set(self.deployment_ids)
+        return (
+            {c["id"] for c in self.connections}
+            | set(self.arns)
+            | set(self.deployment_ids)
+            | set(self.blocker_ids)
+        )
 
     def hints(self, caller: str) -> dict[str, tuple[Any, ...]]:
         templates = (self.template, *self.service_templates)
@@ -205,6 +233,8 @@ class Seeded:
         services = (*(s["name"] for s in self.services), NEW_SERVICE)
         instances = (*dict.fromkeys(i["name"] for i in self.instances), NEW_INSTANCE)
         role = f"arn:aws:iam::{caller}:role/r"
+        components = (*(c["name"] for c in self.components), NEW_COMPONENT)
+        repositories = (REPOSITORY_NAME, NEW_REPOSITORY)
         hints: dict[str, tuple[Any, ...]] = {
             "EnvironmentAccountConnectionId": tuple(c["id"] for c in self.connections),
             "Arn": self.arns,
@@ -217,6 +247,7 @@ class Seeded:
                 *environments,
                 *services,
                 *instances,
+                *components,
             ),
             "ClientToken": ("seed-token",),
             "DeploymentId": self.deployment_ids,
@@ -260,6 +291,26 @@ class Seeded:
             "*.repositoryId": ("org/repo",),
             "*.branchName": ("main",),
             "*.pipelineProvisioning": ("CUSTOMER_MANAGED",),
+            "*.componentName": components,
+            "*.componentRoleArn": (role,),
+            "*.manifest": (MANIFEST, MANIFEST, *AWKWARD_MANIFESTS),
+            "*.templateFile": (TEMPLATE_FILE,),
+            "*.serviceSpec": (COMPONENT_SPEC,),
+            "RepositoryName": repositories,
+            "*.repositoryName": repositories,
+            "RepositoryProvider": (REPOSITORY_PROVIDER,),
+            "*.repositoryProvider": (REPOSITORY_PROVIDER,),
+            "*.provider": (REPOSITORY_PROVIDER,),
+            "*.connectionArn": (
+                f"arn:aws:codestar-connections:{REGION}:{caller}:connection/seeded",
+            ),
+            "GitBranchName": ("main",),
+            "*.branch": ("main",),
+            "*.templateType": ("ENVIRONMENT", "SERVICE"),
+            "*.syncType": ("TEMPLATE_SYNC",),
+            "*.filePath": ("proton-ops.yaml",),
+            "*.templateVersion": ("1",),
+            "UpdateServiceSyncBlockerInput.id": self.blocker_ids,
         }
         # `name` means what the operation is about: a service in CreateService, a template in
         # GetServiceTemplate; new names too, so that creates can succeed.
@@ -269,6 +320,8 @@ class Seeded:
             ("Service", services),
             ("EnvironmentTemplate", (self.template["name"], NEW_TEMPLATE)),
             ("Environment", (*environments, "prod", "new-environment")),
+            ("Component", components),
+            ("Repository", repositories),
         )
         for operation in OPERATIONS:
             shape = operation_model(operation).input_shape
@@ -381,12 +434,116 @@ class Seeded:
                 if kind in v["arn"]
                 for major in (None, v["majorVersion"])
             ]
+        overlays += self._domain_overlays(operation, members)
         unique: list[dict[str, Any]] = []
         for overlay in overlays:
             overlay = {k: v for k, v in overlay.items() if k in members}
             if overlay and overlay not in unique:
                 unique.append(overlay)
         return tuple(unique)
+
+    def _domain_overlays(self, operation: str, members: dict[str, Any]) -> list[dict[str, Any]]:
+        """Components on their instance or environment, the linked repository, the sync
+        configs and the blocker, whole."""
+        overlays: list[dict[str, Any]] = []
+        repository = {"repositoryName": REPOSITORY_NAME, "repositoryProvider": REPOSITORY_PROVIDER}
+        if "Component" in operation:
+            for component in self.components:
+                where = {k: component.get(k) for k in ("serviceName", "serviceInstanceName")} | {
+                    "environmentName": component["environmentName"]
+                }
+                if "componentName" in members:
+                    overlays.append({"componentName": component["name"], **where})
+                    overlays.append(
+                        {
+                            "componentName": component["name"],
+                            "deploymentId": component["lastSucceededDeploymentId"],
+                        }
+                    )
+                elif operation == "ListComponents":
+                    overlays.append(where)
+                else:
+                    overlays.append({"name": component["name"]})
+            if operation == "CreateComponent":
+                instance = self.instances[-1]  # seeded-plain's `two`, in staging
+                overlays += [
+                    {
+                        "name": NEW_COMPONENT,
+                        "manifest": MANIFEST,
+                        "templateFile": TEMPLATE_FILE,
+                        "environmentName": "dev",
+                        "serviceName": None,
+                        "serviceInstanceName": None,
+                        "serviceSpec": None,
+                    },
+                    {
+                        "name": NEW_COMPONENT,
+                        "manifest": MANIFEST,
+                        "templateFile": TEMPLATE_FILE,
+                        "environmentName": None,
+                        "serviceName": instance["serviceName"],
+                        "serviceInstanceName": instance["name"],
+                        "serviceSpec": COMPONENT_SPEC,
+                    },
+                ]
+            if operation == "UpdateComponent":
+                overlays += [
+                    {
+                        "name": "seeded-detached",
+                        "deploymentType": "NONE",
+                        "serviceName": None,
+                        "serviceInstanceName": None,
+                        "serviceSpec": None,
+                        "templateFile": None,
+                    },
+                    {
+                        "name": "seeded-attached",
+                        "deploymentType": "CURRENT_VERSION",
+                        "serviceName": "",
+                        "serviceInstanceName": "",
+                    },
+                    {
+                        "name": "seeded-detached",
+                        "deploymentType": "CURRENT_VERSION",
+                        "serviceName": "seeded-plain",
+                        "serviceInstanceName": "two",
+                        "serviceSpec": COMPONENT_SPEC,
+                    },
+                ]
+        if operation == "CreateRepository":
+            overlays.append({"name": REPOSITORY_NAME, "provider": REPOSITORY_PROVIDER})
+            overlays.append({"name": NEW_REPOSITORY, "provider": REPOSITORY_PROVIDER})
+        elif "Repository" in operation and {"name", "provider"} <= set(members):
+            overlays.append({"name": REPOSITORY_NAME, "provider": REPOSITORY_PROVIDER})
+        elif "repositoryName" in members:
+            overlays.append(repository)
+        if "TemplateSync" in operation:
+            config = self.template_sync_config
+            overlays.append(
+                {"templateName": config["templateName"], "templateType": config["templateType"]}
+            )
+            overlays.append(
+                {
+                    "templateName": "seeded-service-template",
+                    "templateType": "SERVICE",
+                    **repository,
+                }
+            )
+        if "ServiceSync" in operation or "ServiceInstanceSync" in operation:
+            overlays.append({"serviceName": self.service_sync_config["serviceName"], **repository})
+            overlays.append({"serviceName": "seeded-service", **repository})
+            overlays.append(
+                {
+                    "serviceName": self.service_sync_config["serviceName"],
+                    "serviceInstanceName": "one",
+                }
+            )
+        if operation == "NotifyResourceDeploymentStatusChange":
+            overlays += [
+                {"resourceArn": c["arn"], "deploymentId": c.get("lastAttemptedDeploymentId")}
+                for c in self.components
+            ]
+        return overlays
 
     def _deployments(self) -> list[dict[str, Any]]:
         """Each seeded deployment's id and where it is (as GetDeployment's filters)."""
@@ -409,6 +566,9 @@ class Seeded:
             (s["pipeline"]["lastSucceededDeploymentId"], {"serviceName": s["name"]})
             for s in self.services
             if "pipeline" in s
+        ]
+        found += [
+            (c["lastSucceededDeploymentId"], {"componentName": c["name"]}) for c in self.components
         ]
         return [{"id": id, "names": names} for id, names in found]
 
@@ -511,6 +671,7 @@ def _seed() -> Seeded:
         name="dev",
         spec=ENVIRONMENT_SPEC,
         protonServiceRoleArn=f"arn:aws:iam::{MGMT}:role/proton",
+        componentRoleArn=f"arn:aws:iam::{MGMT}:role/component",
         **environment,
     )
     mgmt(
@@ -577,6 +738,44 @@ def _seed() -> Seeded:
         clientToken="seed-token",
     )
     _settle()
+    component = {"manifest": MANIFEST, "templateFile": TEMPLATE_FILE}
+    mgmt(
+        "CreateComponent",
+        name="seeded-attached",
+        serviceName="seeded-service",
+        serviceInstanceName="one",
+        serviceSpec=COMPONENT_SPEC,
+        **component,
+    )
+    mgmt("CreateComponent", name="seeded-detached", environmentName="dev", **component)
+    repository = mgmt(
+        "CreateRepository",
+        name=REPOSITORY_NAME,
+        provider=REPOSITORY_PROVIDER,
+        connectionArn=f"arn:aws:codestar-connections:{REGION}:{MGMT}:connection/seeded",
+    )["repository"]
+    linked = {"repositoryName": REPOSITORY_NAME, "repositoryProvider": REPOSITORY_PROVIDER}
+    template_sync = mgmt(
+        "CreateTemplateSyncConfig",
+        templateName="seeded-template",
+        templateType="ENVIRONMENT",
+        branch="main",
+        **linked,
+    )["templateSyncConfig"]
+    service_sync = mgmt(
+        "CreateServiceSyncConfig",
+        serviceName="seeded-plain",
+        branch="main",
+        filePath="proton-ops.yaml",
+        **linked,
+    )["serviceSyncConfig"]
+    mgmt(  # by hand, under the service sync config: an ACTIVE blocker
+        "UpdateServiceInstance",
+        name="one",
+        serviceName="seeded-plain",
+        deploymentType="CURRENT_VERSION",
+    )
+    _settle()
 
     backend = proton_backends[MGMT][REGION]
     with PROTON_LOCK:
@@ -592,6 +791,9 @@ def _seed() -> Seeded:
         )
         deployment_ids = tuple(backend.deployments)
         settings = dict(backend.account_settings)
+        components = tuple(c.describe() for c in backend.components.values())
+        blocker_ids = tuple(backend.sync_blockers)
+    assert len(components) == 2 and len(blocker_ids) == 1, (components, blocker_ids)
     return Seeded(
         pending,
         connected,
@@ -604,6 +806,11 @@ def _seed() -> Seeded:
         instances,
         deployment_ids,
         settings,
+        components,
+        repository,
+        template_sync,
+        service_sync,
+        blocker_ids,
     )
 
 

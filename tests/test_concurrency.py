@@ -209,9 +209,10 @@ def instance_spec(*names):
     return f"proton: ServiceSpec\ninstances:\n{entries}"
 
 
-def service_world(client):
+def service_world(client, components=False):
     """In MGMT: a published environment template, environment `dev`, a pipeline role, and a
-    published service template `st` (with a pipeline) compatible with it."""
+    published service template `st` (with a pipeline) compatible with it; with `components`,
+    `dev` has a component role and `st` 1.0 supports directly defined components."""
     client.create_environment_template(name="et")
     client.create_environment_template_version(templateName="et", source=SOURCE)
     client.update_environment_template_version(
@@ -223,6 +224,7 @@ def service_world(client):
         templateMajorVersion="1",
         spec=ENV_SPEC,
         protonServiceRoleArn=f"arn:aws:iam::{MGMT}:role/proton",
+        **({"componentRoleArn": f"arn:aws:iam::{MGMT}:role/component"} if components else {}),
     )
     client.update_account_settings(pipelineServiceRoleArn=f"arn:aws:iam::{MGMT}:role/pipeline")
     client.create_service_template(name="st")
@@ -230,6 +232,7 @@ def service_world(client):
         templateName="st",
         source=SOURCE,
         compatibleEnvironmentTemplates=[{"templateName": "et", "majorVersion": "1"}],
+        **({"supportedComponentSources": ["DIRECTLY_DEFINED"]} if components else {}),
     )
     client.update_service_template_version(
         templateName="st", majorVersion="1", minorVersion="0", status="PUBLISHED"
@@ -381,3 +384,87 @@ def test_racing_service_updates_and_a_delete_end_consistently(url):
         ]
     )
     assert created["arn"] not in traces
+
+
+# -- components and repositories ------------------------------------------------------------
+
+MANIFEST = (
+    "infrastructure:\n  templates:\n    - file: cloudformation.yaml\n"
+    "      rendering_engine: jinja\n      template_language: cloudformation\n"
+)
+COMPONENT = {"manifest": MANIFEST, "templateFile": "Resources: {}\n"}
+
+
+def test_racing_component_creates_with_one_token_make_one_component(url):
+    mgmts = clients(url, MGMT, THREADS)
+    service_world(mgmts[0], components=True)
+    create_service(mgmts[0], "svc", "a")
+    assert mgmts[0].get_service(name="svc")["service"]["status"] == "ACTIVE"
+    results = race(
+        [
+            lambda c=c: c.create_component(
+                name="comp",
+                serviceName="svc",
+                serviceInstanceName="a",
+                serviceSpec="proton: ServiceSpec\nspec: {}\n",
+                clientToken="race",
+                **COMPONENT,
+            )["component"]["arn"]
+            for c in mgmts
+        ]
+    )
+    assert {kind for kind, _ in results} == {"ok"}, results
+    assert len({value for _, value in results}) == 1
+    components = mgmts[0].list_components()["components"]
+    assert [(c["name"], c.get("serviceInstanceName")) for c in components] == [("comp", "a")]
+    deployments = mgmts[0].list_deployments(componentName="comp")["deployments"]
+    assert len(deployments) == 1
+
+
+def test_racing_repository_creates_link_one(url):
+    mgmts = clients(url, MGMT, THREADS)
+    results = race(
+        [
+            lambda c=c, i=i: c.create_repository(
+                name="org/repo",
+                provider="GITHUB",
+                connectionArn=f"arn:aws:codestar-connections:us-east-1:{MGMT}:connection/c{i}",
+            )["repository"]["connectionArn"]
+            for i, c in enumerate(mgmts)
+        ]
+    )
+    assert [kind for kind, _ in results].count("ok") == 1, results
+    assert errors_of(results) == ["ConflictException"] * (THREADS - 1)
+    for kind, r in results:
+        if kind == "error":
+            assert r["ResponseMetadata"]["HTTPStatusCode"] == 409
+    (winner,) = [value for kind, value in results if kind == "ok"]
+    listed = mgmts[0].list_repositories()["repositories"]
+    assert [(r["name"], r["connectionArn"]) for r in listed] == [("org/repo", winner)]
+
+
+def test_racing_component_updates_deploy_one_at_a_time(url):
+    mgmts = clients(url, MGMT, THREADS)
+    service_world(mgmts[0], components=True)
+    mgmts[0].create_component(name="comp", environmentName="dev", **COMPONENT)
+    assert mgmts[0].get_component(name="comp")["component"]["deploymentStatus"] == "SUCCEEDED"
+    with ProtonMock(endpoint_url=url) as proton:
+        proton.set_transition("proton::deployment", {"progression": "manual", "times": 10_000})
+        results = race(
+            [
+                lambda c=c, i=i: c.update_component(
+                    name="comp",
+                    deploymentType="CURRENT_VERSION",
+                    templateFile=f"Resources: {{}}\n# {i}\n",
+                )["component"]["lastAttemptedDeploymentId"]
+                for i, c in enumerate(mgmts)
+            ]
+        )
+        started = [value for kind, value in results if kind == "ok"]
+        assert len(started) == 1, results
+        assert errors_of(results) == ["ConflictException"] * (THREADS - 1)
+        deployments = mgmts[0].list_deployments(componentName="comp")["deployments"]
+        assert sorted(d["deploymentStatus"] for d in deployments) == ["IN_PROGRESS", "SUCCEEDED"]
+        component = mgmts[0].get_component(name="comp")["component"]
+        assert component["lastAttemptedDeploymentId"] == started[0]
+        assert component["deploymentStatus"] == "IN_PROGRESS"

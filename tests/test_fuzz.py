@@ -31,6 +31,7 @@ from moto_proton.testing import proton_state
 
 from .fuzz_support import (
     AWKWARD_ENVIRONMENT_SPECS,
+    AWKWARD_MANIFESTS,
     AWKWARD_SPECS,
     ENV,
     FUZZ_SETTINGS,
@@ -224,6 +225,20 @@ def test_specs_yaml_can_not_build_are_a_validation_exception(proton, spec):
         )
         assert "YAML" in result.body["message"] or "alias" in result.body["message"]
         assert proton_state() == before
+
+
+@pytest.mark.parametrize("manifest", AWKWARD_MANIFESTS[:3], ids=["int", "date", "alias"])
+def test_manifests_yaml_can_not_build_are_a_validation_exception(proton, manifest):
+    """A manifest with a value PyYAML can't build (`!!int many`, the date 2020-13-01) raised
+    ValueError, not a YAMLError, out of CreateComponent: a 500. Now it is refused like any
+    unparsable manifest, and nothing changes."""
+    reset_and_seed()
+    before = proton_state()
+    request = {"name": "new-component", "environmentName": "dev", "templateFile": "t"}
+    result = raw_call(proton, "CreateComponent", {**request, "manifest": manifest}, account_id=MGMT)
+    assert (result.status, result.body["__type"]) == (400, "ValidationException"), result.body
+    assert "component manifest" in result.body["message"]
+    assert proton_state() == before
 
 
 @pytest.mark.xfail(

@@ -6,8 +6,10 @@ implemented operation, with requests generated from the model and aimed at seede
 (ids, ARNs, names), is sent by an outsider (a third account, or either party from another
 Region). Nothing the two parties hold may change or vanish, and no answer may carry their
 ids or accounts unless the request itself named them. The seed holds services with instances
-and a pipeline, service templates and account settings (`fuzz_support.reset_and_seed`);
-below, the same promise is also spelled out for each of them, and for Regions.
+and a pipeline, service templates, account settings, attached and detached components, a
+linked repository with template and service sync configs, and an ACTIVE sync blocker
+(`fuzz_support.reset_and_seed`); below, the same promise is also spelled out for each of
+them, and for Regions.
 """
 
 from __future__ import annotations
@@ -287,3 +289,132 @@ def test_a_service_is_in_one_region(proton):
         "pipelineServiceRoleArn": f"arn:aws:iam::{MGMT}:role/pipeline"
     }
     assert len(east.list_service_instances()["serviceInstances"]) == 4
+
+
+# -- components, repositories, sync configs and blockers, spelled out ----------------------
+
+COMPONENTS = ("seeded-attached", "seeded-detached")
+REPOSITORY = {"name": "org/seeded-repo", "provider": "GITHUB"}
+LINKED = {"repositoryName": "org/seeded-repo", "repositoryProvider": "GITHUB"}
+SYNCED_TEMPLATE = {"templateName": "seeded-template", "templateType": "ENVIRONMENT"}
+
+
+@pytest.mark.parametrize(
+    "caller, region", [(STRANGER, REGION), (ENV, REGION), (MGMT, OTHER_REGION)]
+)
+def test_outsiders_see_no_component_repository_or_sync(proton, caller, region):
+    seeded = reset_and_seed()
+    client = proton.client(account_id=caller, region=region)
+    before = parties_state()
+    rnf = "ResourceNotFoundException"
+    for name in COMPONENTS:
+        assert not_found(lambda: client.get_component(name=name)) == rnf
+        assert not_found(lambda: client.list_component_outputs(componentName=name)) == rnf
+        assert (
+            not_found(lambda: client.list_component_provisioned_resources(componentName=name))
+            == rnf
+        )
+    assert client.list_components()["components"] == []
+    assert client.list_components(environmentName="dev")["components"] == []
+    assert not_found(lambda: client.get_repository(**REPOSITORY)) == rnf
+    assert client.list_repositories()["repositories"] == []
+    assert (
+        not_found(
+            lambda: client.get_repository_sync_status(
+                **LINKED, branch="main", syncType="TEMPLATE_SYNC"
+            )
+        )
+        == rnf
+    )
+    definitions = client.list_repository_sync_definitions(**LINKED, syncType="TEMPLATE_SYNC")
+    assert definitions["syncDefinitions"] == []
+    assert not_found(lambda: client.get_template_sync_config(**SYNCED_TEMPLATE)) == rnf
+    assert (
+        not_found(lambda: client.get_template_sync_status(**SYNCED_TEMPLATE, templateVersion="1"))
+        == rnf
+    )
+    assert not_found(lambda: client.get_service_sync_config(serviceName="seeded-plain")) == rnf
+    assert (
+        not_found(lambda: client.get_service_sync_blocker_summary(serviceName="seeded-plain"))
+        == rnf
+    )
+    assert (
+        not_found(
+            lambda: client.get_service_instance_sync_status(
+                serviceName="seeded-plain", serviceInstanceName="one"
+            )
+        )
+        == rnf
+    )
+    for component in seeded.components:
+        for arn_call in (
+            lambda: client.list_tags_for_resource(resourceArn=component["arn"]),
+            lambda: client.get_deployment(id=component["lastSucceededDeploymentId"]),
+        ):
+            assert not_found(arn_call) == rnf
+    assert parties_state() == before
+
+
+@pytest.mark.parametrize(
+    "caller, region", [(STRANGER, REGION), (ENV, REGION), (MGMT, OTHER_REGION)]
+)
+def test_outsiders_change_no_component_repository_or_sync(proton, caller, region):
+    seeded = reset_and_seed()
+    client = proton.client(account_id=caller, region=region)
+    before = parties_state()
+    rnf = "ResourceNotFoundException"
+    (blocker,) = seeded.blocker_ids
+    calls = [
+        lambda: client.update_component(
+            name="seeded-detached", deploymentType="NONE", description="mine"
+        ),
+        lambda: client.update_component(
+            name="seeded-attached",
+            deploymentType="CURRENT_VERSION",
+            serviceName="",
+            serviceInstanceName="",
+        ),
+        lambda: client.delete_component(name="seeded-detached"),
+        lambda: client.cancel_component_deployment(componentName="seeded-attached"),
+        lambda: client.delete_repository(**REPOSITORY),
+        lambda: client.update_template_sync_config(**SYNCED_TEMPLATE, **LINKED, branch="x"),
+        lambda: client.delete_template_sync_config(**SYNCED_TEMPLATE),
+        lambda: client.update_service_sync_config(
+            serviceName="seeded-plain", **LINKED, branch="x", filePath="f"
+        ),
+        lambda: client.delete_service_sync_config(serviceName="seeded-plain"),
+        lambda: client.update_service_sync_blocker(id=blocker, resolvedReason="mine"),
+    ]
+    calls += [
+        lambda arn=c["arn"]: client.notify_resource_deployment_status_change(
+            resourceArn=arn, status="FAILED"
+        )
+        for c in seeded.components
+    ]
+    calls += [
+        lambda arn=arn: client.tag_resource(resourceArn=arn, tags=[{"key": "k", "value": "v"}])
+        for arn in (seeded.repository["arn"], *(c["arn"] for c in seeded.components))
+    ]
+    for call in calls:
+        assert not_found(call) == rnf
+    # A sync config on the parties' names, in the outsider's place, is refused: nothing of
+    # theirs is there (the model lists no ResourceNotFoundException for these).
+    refused = [
+        lambda: client.create_template_sync_config(**SYNCED_TEMPLATE, **LINKED, branch="main"),
+        lambda: client.create_service_sync_config(
+            serviceName="seeded-plain", **LINKED, branch="main", filePath="f"
+        ),
+    ]
+    for call in refused:
+        assert not_found(call) == "ValidationException"
+    # The same names are free in the outsider's place.
+    made = client.create_repository(
+        **REPOSITORY,
+        connectionArn=f"arn:aws:codestar-connections:{region}:{caller}:connection/mine",
+    )["repository"]
+    assert made["arn"] == f"arn:aws:proton:{region}:{caller}:repository/github:org/seeded-repo"
+    assert_kept(before, parties_state())
+    ours = parties_state()[MGMT]
+    assert ours["components"].keys() == set(COMPONENTS)
+    assert [b["status"] for b in ours["sync_blockers"].values()] == ["ACTIVE"]
+    assert len(ours["template_sync_configs"]) == len(ours["service_sync_configs"]) == 1

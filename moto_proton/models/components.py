@@ -17,6 +17,7 @@ from .base import BackendParts, OrderedIndex, Selection, paged
 from .deployable import BUSY, DELETED, Deployable, deletion_model
 from .idempotency import ClientTokens, fingerprint
 from .services import ServiceInstance
+from .specs import parse_service_spec
 from .templates import SERVICE
 
 
@@ -103,7 +104,9 @@ def check_manifest(manifest: str) -> None:
     """A component manifest names exactly one IaC file: `infrastructure: templates: [...]`."""
     try:
         document = yaml.safe_load(manifest)
-    except (yaml.YAMLError, RecursionError):
+    except (yaml.YAMLError, RecursionError, ValueError, KeyError, TypeError, OverflowError):
+        # PyYAML's constructors raise the latter, not a YAMLError, for scalars they can't
+        # build (`!!int x`, a date such as 2020-13-01): not a manifest, as unparsable YAML.
         document = None
     templates = (
         document.get("infrastructure", {}).get("templates")
@@ -249,6 +252,8 @@ class ComponentsMixin(BackendParts):
             )
         if service_spec is not None and service_instance_name is None:
             raise ValidationException("serviceSpec applies to an attached component only.")
+        if service_spec is not None:
+            parse_service_spec(service_spec, need_instances=False)
         instance: Optional[ServiceInstance] = None
         if service_name is not None and service_instance_name is not None:
             instance = self._attachable(service_name, service_instance_name, name)
@@ -422,6 +427,7 @@ class ComponentsMixin(BackendParts):
         if service_spec is not None:
             if not target.get("serviceInstanceName"):
                 raise ValidationException("serviceSpec applies to an attached component only.")
+            parse_service_spec(service_spec, need_instances=False)
             target["serviceSpec"] = service_spec
         if template_file is not None:
             target["templateFile"] = template_file

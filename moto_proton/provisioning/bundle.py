@@ -74,6 +74,8 @@ def _yaml(text: str, file: str) -> Any:
         raise BundleError(file, f"not valid YAML{at}") from None
     except RecursionError:
         raise BundleError(file, "nested too deeply") from None
+    except (ValueError, KeyError, OverflowError) as error:  # e.g. `!!int many`, 2020-13-01
+        raise BundleError(file, f"not valid YAML: a value can't be read ({error})") from None
 
 
 def _members(data: bytes) -> dict[str, bytes]:
