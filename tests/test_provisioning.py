@@ -668,3 +668,42 @@ def test_component_is_provisioned_and_feeds_its_instance(proton):
     )
     assert instance["Components"] == "n1"
     assert instance["Size"] == "2"  # the default
+
+
+def test_cancel_reverts_the_stack(proton):
+    """AWS: a cancel "reverts the state of the resource": an update goes back to the stack's
+    previous template, a create takes its stack away."""
+    env_template(proton)
+    mgmt = proton.client(account_id=MGMT)
+    ssm = proton.client("ssm", account_id=MGMT)
+    cloudformation = proton.client("cloudformation", account_id=MGMT)
+    role = {"protonServiceRoleArn": f"arn:aws:iam::{MGMT}:role/proton"}
+    create_env(proton, "dev", "tier: dev\n", **role)
+    assert ssm.get_parameter(Name="/dev/tier")["Parameter"]["Value"] == "dev"
+
+    proton.set_transition("proton::deployment", {"progression": "manual", "times": 5})
+    mgmt.update_environment(name="dev", deploymentType="CURRENT_VERSION", spec=spec("tier: prod\n"))
+    assert ssm.get_parameter(Name="/dev/tier")["Parameter"]["Value"] == "prod"  # deploying
+    mgmt.cancel_environment_deployment(environmentName="dev")
+    assert ssm.get_parameter(Name="/dev/tier")["Parameter"]["Value"] == "dev"  # reverted
+
+    mgmt.create_environment(
+        name="qa",
+        templateName="queue-env",
+        templateMajorVersion="1",
+        spec=spec("tier: dev\n"),
+        **role,
+    )
+    names = [s["StackName"] for s in cloudformation.describe_stacks()["Stacks"]]
+    assert len([n for n in names if n.startswith("AWSProton-qa-")]) == 1
+    mgmt.cancel_environment_deployment(environmentName="qa")
+    live = [
+        s["StackName"]
+        for s in cloudformation.describe_stacks()["Stacks"]
+        if s["StackStatus"] != "DELETE_COMPLETE"
+    ]
+    assert not [n for n in live if n.startswith("AWSProton-qa-")]
+    assert (
+        mgmt.list_environment_provisioned_resources(environmentName="qa")["provisionedResources"]
+        == []
+    )

@@ -261,6 +261,7 @@ class DeployableMixin(BackendParts):
         deployment = self.current_deployment(resource)
         assert deployment is not None
         deployment.cancel()
+        provisioning.revert(self, resource, deployment)  # bundle-backed resources only
         resource.deployment_status = CANCELLING
 
     def fail_deployment(self, resource: Deployable, message: str) -> None:

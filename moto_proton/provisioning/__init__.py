@@ -467,20 +467,26 @@ def _output_value(value: Any) -> str:
     return "" if value is None else str(value)
 
 
+def _current_stack(backend: Any, resource: Any, account_id: str) -> Any:
+    """The live stack the mock made for `resource` in `account_id`, if any."""
+    from moto.cloudformation.models import cloudformation_backends
+
+    made = _stack_of(resource)
+    if made is None or made[:2] != (account_id, backend.region_name):
+        return None
+    try:
+        stack = cloudformation_backends[account_id][backend.region_name].get_stack(made[2])
+    except Exception:
+        return None
+    return None if stack.status in DELETED_STATUSES else stack
+
+
 def _apply_stack(backend: Any, resource: Any, plan: Plan, template: str) -> Any:
     from moto.cloudformation.models import cloudformation_backends
 
     region = backend.region_name
     cloudformation = cloudformation_backends[plan.account_id][region]
-    made = _stack_of(resource)
-    stack = None
-    if made is not None and made[:2] == (plan.account_id, region):
-        try:
-            stack = cloudformation.get_stack(made[2])
-        except Exception:
-            stack = None
-        if stack is not None and stack.status in DELETED_STATUSES:
-            stack = None
+    stack = _current_stack(backend, resource, plan.account_id)
     if stack is not None:
         previous = stack.template
         try:
@@ -536,6 +542,10 @@ def deploy(backend: Any, resource: Any, deployment: Any) -> None:
     except RenderError as error:
         deployment.fail(f"Rendering failed: {error}")
         return
+    before = _current_stack(backend, resource, plan.account_id)
+    # What a cancel reverts to: the stack's template before, or no stack at all.
+    deployment.stack_before = (before.template, plan.role) if before is not None else None
+    deployment.stack_account = plan.account_id
     try:
         stack = _apply_stack(backend, resource, plan, template)
     except Exception as error:
@@ -554,6 +564,25 @@ def deploy(backend: Any, resource: Any, deployment: Any) -> None:
     resource.provisioned_resources = [
         {"name": stack.name, "identifier": stack.stack_id, "provisioningEngine": "CLOUDFORMATION"}
     ]
+
+
+def revert(backend: Any, resource: Any, deployment: Any) -> None:
+    """A cancelled deployment reverts the stack (AWS: a cancel "reverts the state of the
+    resource"): back to the template it had, or gone if the deployment created it."""
+    if not hasattr(deployment, "stack_account"):
+        return  # not provisioned by the mock
+    stack = _current_stack(backend, resource, deployment.stack_account)
+    if stack is None:
+        return
+    try:
+        if deployment.stack_before is None:
+            release(backend, resource)
+            resource.provisioned_resources = []
+        else:
+            template, role = deployment.stack_before
+            stack.update(template, role)
+    except Exception:
+        return
 
 
 def release(backend: Any, resource: Any) -> None:
