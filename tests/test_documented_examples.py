@@ -824,13 +824,20 @@ def test_ag_create_env(guide: Any, server: ProtonMock) -> None:
     environment_template(client, "pr-env-template")
     link_repository(client)
     page.file("pr-env-spec.yaml", "env-spec.yaml")
+    # The self-managed deployment waits for the notification below (the pull request merged
+    # and provisioned), as AWS's does.
+    server.set_transition("proton::deployment", {"progression": "manual", "times": 100})
     page.run(
         "create-environment-self-managed",
         relaxed=Relaxed(extra={"environment.spec": ENV_SPEC}),
     )
-    page.skip(
-        "notify-resource-deployment-status-change",
-        "NotifyResourceDeploymentStatusChange is not implemented yet",
+    assert client.get_environment(name="pr-environment")["environment"]["deploymentStatus"] == (
+        "IN_PROGRESS"
+    )
+    # The page prints no reply (the API's is empty).
+    assert page.run("notify-resource-deployment-status-change") is None
+    assert client.get_environment(name="pr-environment")["environment"]["deploymentStatus"] == (
+        "SUCCEEDED"
     )
     page.done()
 
@@ -902,7 +909,10 @@ def test_ag_env_update(guide: Any, server: ProtonMock) -> None:
     )
     page.skip(
         "notify-resource-deployment-status-change",
-        "NotifyResourceDeploymentStatusChange is not implemented yet",
+        # Printed after the get above shows the update SUCCEEDED; AWS, like the mock, takes a
+        # notification for a deployment IN_PROGRESS only (ConflictException otherwise).
+        # ag-create-env replays the same notification where it belongs.
+        "notifies a deployment the page already prints SUCCEEDED",
     )
 
     # Cancel an update to minor version 2 while it runs.
@@ -1280,16 +1290,26 @@ def test_ag_getting_started_cli(guide: Any, server: ProtonMock) -> None:
     page = guide("ag-getting-started-cli")
     client = setup(server)
     client.update_account_settings(pipelineServiceRoleArn=AWS_PROTON_ROLE)  # a prerequisite
-    sync = "CreateTemplateSyncConfig is not implemented yet: the version is registered with boto3"
+    # The page's placeholders for the fork of the sample templates (a repository name is
+    # owner/name), linked as the page's prerequisites say.
+    page.names.update(
+        {
+            "your-forked-repo": "myrepos/aws-proton-cloudformation-sample-templates",
+            "your-branch": "main",
+        }
+    )
+    link(client, page.names["your-forked-repo"])
+    # The configurations are replayed; the page shows no commit of its own (the versions come
+    # from the fork's existing bundles), so each version is registered with boto3.
 
     page.run("create-environment-template")
-    page.skip("create-template-sync-config-environment", sync)
+    page.run("create-template-sync-config-environment")
     client.create_environment_template_version(templateName="fargate-env", source=BUNDLE)
     page.run("wait-environment-template-version-registered")
     page.run("update-environment-template-version")
 
     page.run("create-service-template")
-    page.skip("create-template-sync-config-service", sync)
+    page.run("create-template-sync-config-service")
     client.create_service_template_version(
         templateName="load-balanced-fargate-svc",
         source=BUNDLE,
@@ -1325,20 +1345,263 @@ def test_ag_getting_started_cli(guide: Any, server: ProtonMock) -> None:
 
     page.run("delete-service")
     page.run("delete-environment")
-    versions = "and its versions, which the template deletes below require gone (template-delete)"
-    page.skip(
-        "delete-template-sync-config-service", f"not implemented yet; deleted with boto3 {versions}"
-    )
+    # The template deletes below need the versions gone first (template-delete).
+    page.run("delete-template-sync-config-service")
     client.delete_service_template_version(
         templateName="load-balanced-fargate-svc", majorVersion="1", minorVersion="0"
     )
     page.run("delete-service-template")
-    page.skip(
-        "delete-template-sync-config-environment",
-        f"not implemented yet; deleted with boto3 {versions}",
-    )
+    page.run("delete-template-sync-config-environment")
     client.delete_environment_template_version(
         templateName="fargate-env", majorVersion="1", minorVersion="0"
     )
     page.run("delete-environment-template")
+    page.done()
+
+
+# --- repositories and sync -------------------------------------------------------------------
+
+TEMPLATES_REPOSITORY = "myrepos/templates"
+
+
+#: create-, view- and update-template-sync print the reply's structure as
+#: "templateSyncConfigDetails"; the model's member (and delete-template-sync's) is
+#: "templateSyncConfig".
+SYNC_DETAILS = {"templateSyncConfigDetails": "templateSyncConfig"}
+
+
+def link(client: Any, name: str, number: str = "11111") -> None:
+    client.create_repository(name=name, provider="GITHUB", connectionArn=connection_arn(number))
+
+
+def test_ag_create_repo(guide: Any, server: ProtonMock) -> None:
+    page = guide("ag-create-repo")
+    page.run(
+        "create-repository",
+        relaxed=Relaxed(
+            # The command passes the connection ...-EXAMPLE11111; the reply prints another
+            # (2ad03b28-a7c4-EXAMPLE11111, not even a UUID).
+            override={"repository.connectionArn": connection_arn("11111")}
+        ),
+    )
+    tags = page.run("list-tags-for-resource")["tags"]
+    # No reply printed; the command's customer managed tags.
+    assert {t["key"]: t["value"] for t in tags} == {"mytag1": "value1", "mytag2": "value2"}
+    page.done()
+
+
+def test_ag_repo_view(guide: Any, server: ProtonMock) -> None:
+    page = guide("ag-repo-view")
+    client = setup(server)
+    link(client, TEMPLATES_REPOSITORY)
+    link(client, "myrepos/environments")
+    environment_template(client, "env-template")
+    client.create_template_sync_config(
+        templateName="env-template",
+        templateType="ENVIRONMENT",
+        repositoryName=TEMPLATES_REPOSITORY,
+        repositoryProvider="GITHUB",
+        branch="main",
+    )
+    commit = "62c03ff86eEXAMPLE1111111"
+    server.push_to_repository(
+        TEMPLATES_REPOSITORY,
+        "main",
+        {"env-template/v1/infrastructure/cloudformation.yaml": "Resources: {}\n"},
+        commit_sha=commit,
+    )
+    page.run(
+        "list-repositories",
+        # ListRepositories documents no order; the mock lists by ARN.
+        relaxed=Relaxed(unordered={"repositories": "name"}),
+    )
+    page.run("get-repository")
+    definitions = page.run(
+        "list-repository-sync-definitions",
+        # ListRepositorySyncDefinitions has no branch parameter (the CLI refuses --branch).
+        fix={'--branch "main" ': ""},
+    )["syncDefinitions"]
+    # No reply printed: the one template synced from the branch.
+    assert [d["target"] for d in definitions] == ["env-template"]
+    page.run("get-repository-sync-status")
+    page.done()
+
+
+def test_ag_repo_delete(guide: Any, server: ProtonMock) -> None:
+    page = guide("ag-repo-delete")
+    link(setup(server), TEMPLATES_REPOSITORY)
+    # The page's command has no space between --provider and its value.
+    page.run("delete-repository", fix={'--provider"GITHUB"': '--provider "GITHUB"'})
+    page.done()
+
+
+def test_create_template_sync(guide: Any, server: ProtonMock) -> None:
+    page = guide("create-template-sync")
+    link(setup(server), TEMPLATES_REPOSITORY)
+    page.run(
+        "create-environment-template",
+        relaxed=Relaxed(
+            # The command passes no --display-name; status and templateName are no members of
+            # EnvironmentTemplate (the model's; template-create's reply has neither).
+            missing={
+                "environmentTemplate.displayName": "not passed by the command",
+                "environmentTemplate.status": "not a member of EnvironmentTemplate",
+                "environmentTemplate.templateName": "not a member of EnvironmentTemplate",
+            }
+        ),
+    )
+    page.run(
+        "create-template-sync-config",
+        # The command passes --subdirectory "env-template/"; the reply prints "templates".
+        relaxed=Relaxed(
+            rename=SYNC_DETAILS, override={"templateSyncConfig.subdirectory": "env-template/"}
+        ),
+    )
+    page.done()
+
+
+def sync_template(
+    client: Any, name: str, kind: str, repository: str, subdirectory: str, branch: str = "main"
+) -> None:
+    client.create_template_sync_config(
+        templateName=name,
+        templateType=kind,
+        repositoryName=repository,
+        repositoryProvider="GITHUB",
+        branch=branch,
+        subdirectory=subdirectory,
+    )
+
+
+def test_view_template_sync(guide: Any, server: ProtonMock) -> None:
+    page = guide("view-template-sync")
+    client = setup(server)
+    link(client, "myrepos/myrepo")
+    environment_template(client, "env-template")
+    service_template(client, "svc-template", compatible="env-template")
+    sync_template(client, "svc-template", "SERVICE", "myrepos/myrepo", "svc-template")
+    sync_template(client, "env-template", "ENVIRONMENT", "myrepos/myrepo", "env-template")
+    page.run("get-template-sync-config", relaxed=Relaxed(rename=SYNC_DETAILS))
+    page.run("get-template-sync-status")  # no reply printed
+    page.done()
+
+
+def test_update_template_sync(guide: Any, server: ProtonMock) -> None:
+    page = guide("update-template-sync")
+    client = setup(server)
+    link(client, TEMPLATES_REPOSITORY)
+    environment_template(client, "env-template")
+    sync_template(client, "env-template", "ENVIRONMENT", TEMPLATES_REPOSITORY, "templates")
+    page.run(
+        "update-template-sync-config",
+        relaxed=Relaxed(
+            # The command passes myrepos/templates and the subdirectory "env-template"; the
+            # reply prints myrepos/myrepo and "templates".
+            rename=SYNC_DETAILS,
+            override={
+                "templateSyncConfig.repositoryName": TEMPLATES_REPOSITORY,
+                "templateSyncConfig.subdirectory": "env-template",
+            },
+        ),
+    )
+    page.done()
+
+
+def test_delete_template_sync(guide: Any, server: ProtonMock) -> None:
+    page = guide("delete-template-sync")
+    client = setup(server)
+    link(client, TEMPLATES_REPOSITORY)
+    environment_template(client, "env-template")
+    sync_template(client, "env-template", "ENVIRONMENT", TEMPLATES_REPOSITORY, "env-template")
+    page.run(
+        "delete-template-sync-config",
+        # The page prints only the template's name and type; the model requires the
+        # configuration's repository and branch too (the page's other sync replies print
+        # them), and the configuration has a subdirectory.
+        relaxed=Relaxed(extra={"templateSyncConfig.subdirectory": "printed by the other pages"}),
+    )
+    page.done()
+
+
+#: The service sync pages' service is "service name", not a service name (the API's pattern
+#: has no spaces); the replay names it my-service.
+SYNC_SERVICE = {"service name": "my-service"}
+SYNC_REPOSITORY = "example/proton-sync-service"
+OPS_FILE = "./configuration/custom-proton-ops.yaml"
+
+
+def sync_service(server: ProtonMock, config: bool = True) -> Any:
+    client = services_setup(server, "simple-env", templates={"fargate-service-no-pipeline": 1})
+    client.create_service(
+        name="my-service",
+        templateName="fargate-service-no-pipeline",
+        templateMajorVersion="1",
+        spec="proton: ServiceSpec\ninstances:\n  - name: one\n    environment: simple-env\n",
+    )
+    link(client, SYNC_REPOSITORY)
+    if config:
+        client.create_service_sync_config(
+            serviceName="my-service",
+            repositoryName=SYNC_REPOSITORY,
+            repositoryProvider="GITHUB",
+            branch="main",
+            filePath=OPS_FILE,
+        )
+    return client
+
+
+def test_create_service_sync(guide: Any, server: ProtonMock) -> None:
+    page = guide("create-service-sync")
+    page.names.update(SYNC_SERVICE)
+    sync_service(server, config=False)
+    page.run(
+        "create-service-sync-config",
+        # The page's options are not CreateServiceSyncConfig's (--service-name,
+        # --repository-name, --branch, --file-path), and it marks the last "(optional)" in
+        # the command itself.
+        fix={
+            '--resource "service-arn"': '--service-name "service name"',
+            '--repository "': '--repository-name "',
+            "--ops-file-branch": "--branch",
+            f'--proton-ops-file "{OPS_FILE}" (optional)': f'--file-path "{OPS_FILE}"',
+        },
+    )
+    page.done()
+
+
+def test_get_service_sync(guide: Any, server: ProtonMock) -> None:
+    page = guide("get-service-sync")
+    page.names.update(SYNC_SERVICE)
+    sync_service(server)
+    page.run("get-service-sync-config")
+    page.skip(
+        "get-service-sync-status",
+        "not an operation: the API's are GetServiceInstanceSyncStatus and "
+        "GetServiceSyncBlockerSummary (the CLI refuses get-service-sync-status)",
+    )
+    page.done()
+
+
+def test_update_service_sync(guide: Any, server: ProtonMock) -> None:
+    page = guide("update-service-sync")
+    page.names.update(SYNC_SERVICE)
+    sync_service(server)
+    page.run(
+        "update-service-sync-config",
+        # As on create-service-sync: UpdateServiceSyncConfig's options are --repository-name,
+        # --branch and --file-path.
+        fix={
+            '--repository "': '--repository-name "',
+            "--ops-file-branch": "--branch",
+            '--ops-file "': '--file-path "',
+        },
+    )
+    page.done()
+
+
+def test_delete_service_sync(guide: Any, server: ProtonMock) -> None:
+    page = guide("delete-service-sync")
+    page.names.update(SYNC_SERVICE)
+    sync_service(server)
+    page.run("delete-service-sync-config")
     page.done()

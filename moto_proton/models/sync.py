@@ -375,14 +375,16 @@ class SyncMixin(BackendParts):
         self.repository(repository_provider, repository_name)
         sha = commit_sha or mock_random.get_random_hex(40)
         now = utcnow()
+        # The events of a repository sync as the User Guide prints them (ag-repo-view).
         repository_events = [
+            {"event": "Clone started", "time": now, "type": "CLONE_STARTED"},
+            {"event": "Updated configuration", "time": now, "type": "CONFIG_UPDATED"},
             {
-                "event": f"Cloning {repository_provider}:{repository_name}",
+                "event": f"Starting syncs for commit {sha}",
+                "externalId": sha,
                 "time": now,
-                "type": "CLONE_STARTED",
+                "type": "STARTING_SYNC",
             },
-            {"event": "Clone succeeded", "time": now, "type": "CLONE_SUCCEEDED"},
-            {"event": "Starting sync", "time": now, "type": "STARTING_SYNC"},
         ]
         self.repository_sync_attempts.setdefault(
             (repository_provider, repository_name, branch, "TEMPLATE_SYNC"), []
