@@ -20,7 +20,7 @@ import boto3
 from moto import mock_aws
 from moto.utilities.tagging_service import TaggingService
 
-from . import quotas
+from . import quotas, switches
 
 DEFAULT_REGION = "us-east-1"
 DEFAULT_ACCOUNT_ID = "123456789012"
@@ -48,7 +48,8 @@ def act_as_account(client: Any, account_id: str) -> Any:
 class ProtonMock:
     """Proton in-process (under `mock_aws`) or, with `endpoint_url`, on a live server.
 
-    Leaving it resets quota overrides, so one test's `set_quota` never leaks into the next.
+    Leaving it resets quota and switch overrides, so one test's `set_quota` or
+    `require_bundles` never leaks into the next.
     """
 
     def __init__(self, endpoint_url: Optional[str] = None, region: str = DEFAULT_REGION):
@@ -80,6 +81,7 @@ class ProtonMock:
             self._mock.stop()
             self._mock = None
         quotas.reset_quotas()
+        switches.reset_switches()
 
     def _moto_api(self, path: str, body: dict[str, Any]) -> None:
         import requests

@@ -28,7 +28,6 @@ from .templates import (
     Template,
     TemplatesMixin,
     TemplateVersion,
-    version_key,
 )
 
 #: Serialises every Proton operation in a process: check-then-act steps (client tokens,
@@ -124,10 +123,7 @@ class ProtonBackend(
             if template is None or not version:
                 return template is not None
             major, _, minor = version.partition(".")
-            try:
-                return version_key(major, minor) in template.versions
-            except ValueError:
-                return False
+            return template.version(major, minor) is not None
         try:
             if kind == "environment":
                 self.environment(name)

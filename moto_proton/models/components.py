@@ -8,11 +8,11 @@ deploy is their template file and, when attached, the service spec, not a templa
 import datetime
 from typing import Any, Optional
 
-import yaml
 from moto.core.utils import utcnow
 
 from ..exceptions import ConflictException, ResourceNotFoundException, ValidationException
 from ..quotas import enforce_quota
+from ..yaml_documents import YamlFault, read_yaml
 from .base import BackendParts, OrderedIndex, Selection, paged
 from .deployable import BUSY, DELETED, Deployable, deletion_model
 from .idempotency import ClientTokens, fingerprint
@@ -103,10 +103,8 @@ class Component(Deployable):
 def check_manifest(manifest: str) -> None:
     """A component manifest names exactly one IaC file: `infrastructure: templates: [...]`."""
     try:
-        document = yaml.safe_load(manifest)
-    except (yaml.YAMLError, RecursionError, ValueError, KeyError, TypeError, OverflowError):
-        # PyYAML's constructors raise the latter, not a YAMLError, for scalars they can't
-        # build (`!!int x`, a date such as 2020-13-01): not a manifest, as unparsable YAML.
+        document = read_yaml(manifest)
+    except YamlFault:
         document = None
     templates = (
         document.get("infrastructure", {}).get("templates")
@@ -153,20 +151,23 @@ class ComponentsMixin(BackendParts):
                 continue
         return live
 
+    def components_by_instance(self) -> dict[tuple[Any, Any], Component]:
+        """Each (service, instance) with the component attached to it, or being attached to
+        it by a running deployment; one pass over the components."""
+        found: dict[tuple[Any, Any], Component] = {}
+        for component in self.live_components():
+            found.setdefault((component.service_name, component.service_instance_name), component)
+            target = self.current_deployment(component)
+            if target is not None and component.deployment_status in BUSY:
+                pending = target.target_state
+                found.setdefault(
+                    (pending.get("serviceName"), pending.get("serviceInstanceName")), component
+                )
+        return found
+
     def component_of(self, service_name: str, instance_name: str) -> Optional[Component]:
         """The component attached to a service instance, if any (attached or attaching)."""
-        for component in self.live_components():
-            target = self.current_deployment(component)
-            pending = target.target_state if target and component.deployment_status in BUSY else {}
-            if (component.service_name, component.service_instance_name) == (
-                service_name,
-                instance_name,
-            ) or (pending.get("serviceName"), pending.get("serviceInstanceName")) == (
-                service_name,
-                instance_name,
-            ):
-                return component
-        return None
+        return self.components_by_instance().get((service_name, instance_name))
 
     def components_in_environment(self, environment_name: str) -> list[str]:
         return sorted(
@@ -192,8 +193,8 @@ class ComponentsMixin(BackendParts):
         self, service_name: str, instance_name: str, component_name: str
     ) -> ServiceInstance:
         instance = self.service(service_name).instance(instance_name)
-        version = self.template(instance.template_name, SERVICE).versions.get(
-            (int(instance.template_major_version), int(instance.template_minor_version))
+        version = self.template(instance.template_name, SERVICE).version(
+            instance.template_major_version, instance.template_minor_version
         )
         if version is None or "DIRECTLY_DEFINED" not in (version.supported_component_sources or []):
             raise ValidationException(

@@ -109,10 +109,6 @@ class Deployable:
             minor,
         )
 
-    @property
-    def deleting(self) -> bool:
-        return self.deletion is not None
-
     def deployed(self) -> dict[str, Any]:
         """The members every deployed resource describes."""
         described = {
@@ -263,13 +259,6 @@ class DeployableMixin(BackendParts):
         deployment.cancel()
         provisioning.revert(self, resource, deployment)  # bundle-backed resources only
         resource.deployment_status = CANCELLING
-
-    def fail_deployment(self, resource: Deployable, message: str) -> None:
-        deployment = self.current_deployment(resource)
-        if deployment is not None and deployment.settle() == IN_PROGRESS:
-            deployment.fail(message)
-            self.sync_deployable(resource)
-            resource.deployment_status = FAILED
 
     def new_deletion(self, arn: str, model: str) -> ManagedState:
         """DELETE_IN_PROGRESS -> gone, or -> DELETE_FAILED when a test asked for a failure."""

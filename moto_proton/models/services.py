@@ -280,8 +280,9 @@ class ServicesMixin(BackendParts):
             )
 
     def _check_no_component(self, service: Service, instances: list[ServiceInstance]) -> None:
+        attached = self.components_by_instance()
         for instance in instances:
-            component = self.component_of(service.name, instance.name)
+            component = attached.get((service.name, instance.name))
             if component is not None:
                 raise ConflictException(
                     f"The service instance {service.name}/{instance.name} has the component "
@@ -965,16 +966,11 @@ def instance_filter(
 
     def version_status(instance: ServiceInstance) -> Optional[str]:
         template = backend.service_templates.get(instance.template_name)
-        try:
-            version = (
-                template.versions.get(
-                    (int(instance.template_major_version), int(instance.template_minor_version))
-                )
-                if template
-                else None
-            )
-        except ValueError:
-            version = None
+        version = (
+            template.version(instance.template_major_version, instance.template_minor_version)
+            if template
+            else None
+        )
         return version.status if version else None
 
     def keep(instance: ServiceInstance) -> bool:

@@ -12,8 +12,9 @@ and, for templates with a pipeline, the pipeline's inputs::
         spec:
           port: 80
 
-Template bundles are not read, so inputs are not checked against a schema; only this
-structure is. `${Proton::CURRENT_VAL}` takes the value at the same path of the current spec.
+Only this structure is checked here; the inputs of bundle-backed versions are checked
+against the bundle's schema by `moto_proton.provisioning`. `${Proton::CURRENT_VAL}` takes the
+value at the same path of the current spec.
 """
 
 import dataclasses
@@ -23,9 +24,8 @@ from typing import Any, Optional
 import yaml
 
 from ..exceptions import ValidationException
+from ..yaml_documents import YamlFault, read_yaml
 
-#: libyaml's loader when PyYAML was built with it (8x faster on a typical spec), else PyYAML's.
-SAFE_LOADER: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 #: AWS's ResourceName constraint, for names written inside a spec.
 RESOURCE_NAME = re.compile(r"[0-9A-Za-z]+[0-9A-Za-z_\-]*", re.ASCII)
 CURRENT_VAL = "${Proton::CURRENT_VAL}"
@@ -35,35 +35,18 @@ CURRENT_VAL = "${Proton::CURRENT_VAL}"
 MAX_VALUES = 100_000
 
 
-def _fault_position(text: str) -> Any:
-    try:
-        yaml.safe_load(text)
-    except yaml.YAMLError as error:
-        return getattr(error, "problem_mark", None)
-    except RecursionError:
-        return None
-    return None
-
-
 def load(text: str, what: str) -> dict[str, Any]:
     """The spec as a mapping; ValidationException when it is not YAML or not a mapping."""
     try:
-        document = yaml.load(text, Loader=SAFE_LOADER)  # noqa: S506 (a safe loader)
-    except yaml.YAMLError:
-        # Reported by PyYAML's own parser: libyaml places some faults elsewhere, and the
-        # message should not depend on how PyYAML was built.
-        where = _fault_position(text)
-        at = f" (line {where.line + 1}, column {where.column + 1})" if where else ""
-        raise ValidationException(f"The {what} spec is not valid YAML{at}.")
-    except RecursionError:
-        raise ValidationException(f"The {what} spec is nested too deeply.")
-    except (ValueError, KeyError, TypeError, OverflowError):
-        # PyYAML's constructors raise these, not a YAMLError, for a scalar they can't build:
-        # `!!int x`, `!!float abc`, `!!bool x`, a date such as 2020-13-01, an integer of over
-        # 4300 digits.
+        document = read_yaml(text)
+    except YamlFault as fault:
         raise ValidationException(
-            f"The {what} spec is not valid YAML: a value can't be read as the type its tag or "
-            "form gives it."
+            f"The {what} spec is nested too deeply."
+            if fault.kind == "depth"
+            else f"The {what} spec is not valid YAML: a value can't be read as the type its "
+            "tag or form gives it."
+            if fault.kind == "value"
+            else f"The {what} spec is not valid YAML{fault.at}."
         )
     if document is None:
         document = {}

@@ -12,11 +12,11 @@ import dataclasses
 import datetime
 from typing import Any, Optional
 
-import yaml
 from moto.core.utils import utcnow
 from moto.moto_api._internal import mock_random
 
 from ..exceptions import ConflictException, ResourceNotFoundException, ValidationException
+from ..yaml_documents import YamlFault, read_yaml
 from .base import BackendParts
 from .templates import KINDS, TemplateKind
 
@@ -487,8 +487,8 @@ class SyncMixin(BackendParts):
         sources: Optional[list[str]] = None
         if text is not None:
             try:
-                document = yaml.safe_load(text) or {}
-            except yaml.YAMLError:
+                document = read_yaml(text) or {}
+            except YamlFault:
                 document = None
             if not isinstance(document, dict) or not isinstance(
                 document.get("compatible_environments"), list

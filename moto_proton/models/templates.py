@@ -163,6 +163,13 @@ class Template:
     modified: bool = False
     versions: dict[tuple[int, int], TemplateVersion] = dataclasses.field(default_factory=dict)
 
+    def version(self, major: str, minor: str) -> Optional[TemplateVersion]:
+        """The version `major.minor`, if there is one (None too for what isn't a number)."""
+        try:
+            return self.versions.get(version_key(major, minor))
+        except ValueError:
+            return None
+
     def published(self, major: Optional[str] = None) -> list[TemplateVersion]:
         return sorted(
             (
@@ -249,10 +256,7 @@ class TemplatesMixin(BackendParts):
         self, kind: TemplateKind, name: str, major: str, minor: str
     ) -> TemplateVersion:
         template = self.template(name, kind)
-        try:
-            version = template.versions.get(version_key(major, minor))
-        except ValueError:
-            version = None
+        version = template.version(major, minor)
         if version is None:
             raise missing_version(template, major, minor)
         return version
@@ -268,10 +272,7 @@ class TemplatesMixin(BackendParts):
                 raise ValidationException(
                     f"{title} {template.name} has no published version in major version {major}."
                 )
-        try:
-            version = template.versions.get(version_key(major, minor))
-        except ValueError:
-            version = None
+        version = template.version(major, minor)
         if version is None:
             raise missing_version(template, major, minor)
         if version.status != PUBLISHED:

@@ -13,6 +13,7 @@ from typing import Any, Optional, cast
 
 from ..exceptions import ValidationException
 from ..switches import bundles_required
+from ..yaml_documents import read_yaml
 from .bundle import Bundle, BundleError, cloudformation_entry, read_bundle
 from .events import DETAIL_TYPES, put_event, resource_detail
 from .inputs import check_inputs, check_type
@@ -208,13 +209,9 @@ def _version(backend: Any, kind_name: str, state: dict[str, Any]) -> Any:
 
     kind = ENVIRONMENT if kind_name == "environment" else SERVICE
     template = backend.templates_of(kind).get(state.get("templateName", ""))
-    if template is None:
+    if template is None or "templateMajorVersion" not in state:
         return None
-    try:
-        key = (int(state["templateMajorVersion"]), int(state["templateMinorVersion"]))
-    except (KeyError, ValueError):
-        return None
-    return template.versions.get(key)
+    return template.version(state["templateMajorVersion"], state.get("templateMinorVersion", ""))
 
 
 def _outputs(backend: Any, resource: Any) -> dict[str, str]:
@@ -402,10 +399,8 @@ def _plan(backend: Any, resource: Any, deployment: Any) -> Optional[Plan]:
             or bundle_of(_version(backend, "environment", environment.state())) is None
         ):
             return None
-        import yaml
-
         try:
-            manifest = yaml.safe_load(resource.manifest)
+            manifest = read_yaml(resource.manifest)
             templates = manifest["infrastructure"]["templates"]
             file = str(templates[0]["file"])
         except Exception:

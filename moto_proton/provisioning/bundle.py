@@ -6,7 +6,7 @@ import io
 import tarfile
 from typing import Any, Optional
 
-import yaml
+from ..yaml_documents import YamlFault, read_yaml
 
 #: AWS's fixed limits (ag-limits).
 MAX_BUNDLE = 5 * 1024 * 1024
@@ -67,15 +67,13 @@ class Bundle:
 
 def _yaml(text: str, file: str) -> Any:
     try:
-        return yaml.safe_load(text)
-    except yaml.YAMLError as error:
-        where = getattr(error, "problem_mark", None)
-        at = f" (line {where.line + 1}, column {where.column + 1})" if where else ""
-        raise BundleError(file, f"not valid YAML{at}") from None
-    except RecursionError:
-        raise BundleError(file, "nested too deeply") from None
-    except (ValueError, KeyError, OverflowError) as error:  # e.g. `!!int many`, 2020-13-01
-        raise BundleError(file, f"not valid YAML: a value can't be read ({error})") from None
+        return read_yaml(text)
+    except YamlFault as fault:
+        reason = {
+            "depth": "nested too deeply",
+            "value": f"not valid YAML: a value can't be read ({fault.detail})",
+        }.get(fault.kind, f"not valid YAML{fault.at}")
+        raise BundleError(file, reason) from None
 
 
 def _members(data: bytes) -> dict[str, bytes]:

@@ -1,6 +1,7 @@
 """Rendering IaC files as Proton does: Jinja2 (defaults, autoescape off, StrictUndefined) with
 Proton's filters, then CloudFormation YAML with short-form tags loaded and handed on as JSON."""
 
+import functools
 import json
 import re
 from typing import Any
@@ -61,8 +62,9 @@ def _aligned(source: str) -> str:
     return _EXPRESSION.sub(align, source)
 
 
-def render(source: str, namespace: dict[str, Any], file: str) -> str:
-    """The rendered file; RenderError with the file, line and reason."""
+@functools.cache
+def _environment() -> Any:
+    """Proton's Jinja2 environment, made once (jinja2 is imported on first use: an extra)."""
     import jinja2
 
     environment = jinja2.Environment(
@@ -75,8 +77,21 @@ def render(source: str, namespace: dict[str, Any], file: str) -> str:
         proton_cfn_sanitize=sanitize,
         proton_indent=_indent,
     )
+    return environment
+
+
+@functools.lru_cache(maxsize=256)
+def _compiled(source: str) -> Any:
+    """A template version's IaC file, compiled once for all its deployments."""
+    return _environment().from_string(_aligned(source))
+
+
+def render(source: str, namespace: dict[str, Any], file: str) -> str:
+    """The rendered file; RenderError with the file, line and reason."""
+    import jinja2
+
     try:
-        rendered: str = environment.from_string(_aligned(source)).render(**namespace)
+        rendered: str = _compiled(source).render(**namespace)
         return rendered
     except jinja2.TemplateSyntaxError as error:
         raise RenderError(f"{file} line {error.lineno}: {error.message}") from None
