@@ -36,7 +36,6 @@ import {
   ListRepositoriesCommand,
   ListTagsForResourceCommand,
   NotifyResourceDeploymentStatusChangeCommand,
-  ProtonClient,
   UpdateComponentCommand,
   UpdateEnvironmentTemplateVersionCommand,
   UpdateServiceTemplateVersionCommand,
@@ -48,6 +47,8 @@ import {
   waitUntilServiceDeleted,
   waitUntilServiceTemplateVersionRegistered,
 } from '@aws-sdk/client-proton';
+
+import { clientFor as clientAt, expectError, plain, waiterRunner } from './support.mjs';
 
 const ACCOUNT = '222222222222';
 const ENV_TEMPLATE = 'js-cenv-tpl';
@@ -105,76 +106,9 @@ if (!url) {
   process.exit(2);
 }
 
-/** A Proton client whose every request comes from `accountId` (moto's x-moto-account-id). */
-function clientFor(accountId) {
-  const client = new ProtonClient({
-    region: 'us-east-1',
-    endpoint: url,
-    credentials: { accessKeyId: 'testing', secretAccessKey: 'testing' },
-  });
-  client.middlewareStack.add(
-    (next) => async (args) => {
-      args.request.headers['x-moto-account-id'] = accountId;
-      return next(args);
-    },
-    { step: 'build', name: `actAsAccount${accountId}` },
-  );
-  return client;
-}
-
+const clientFor = (accountId) => clientAt(url, accountId);
 const proton = clientFor(ACCOUNT);
-
-/** A value as the SDK parsed it, as JSON: each Date becomes a description of itself (a
- * timestamp that came back as anything else stays what it is, and the test sees it). */
-function plain(value) {
-  if (value instanceof Date) {
-    const valid = !Number.isNaN(value.getTime());
-    return {
-      isDate: true,
-      year: valid ? value.getUTCFullYear() : null,
-      epochMs: valid ? value.getTime() : null,
-    };
-  }
-  if (Array.isArray(value)) return value.map(plain);
-  if (value && typeof value === 'object') {
-    return Object.fromEntries(
-      Object.entries(value)
-        .filter(([key]) => key !== '$metadata')
-        .map(([key, member]) => [key, plain(member)]),
-    );
-  }
-  return value;
-}
-
-/** Runs an SDK waiter; returns its state and how many times it polled (and what it saw). */
-async function waitFor(waiter, input) {
-  const started = Date.now();
-  const result = await waiter({ client: proton, ...WAIT }, input);
-  const observed = result.observedResponses ?? {};
-  return {
-    state: result.state,
-    polls: Object.values(observed).reduce((sum, count) => sum + count, 0),
-    observed,
-    seconds: (Date.now() - started) / 1000,
-  };
-}
-
-/** Runs a call that must fail; returns how it failed (or `thrown: false`). */
-async function expectError(call) {
-  try {
-    const output = await call();
-    return { thrown: false, output: plain(output ?? null) };
-  } catch (err) {
-    return {
-      thrown: true,
-      name: err?.name ?? null,
-      message: err?.message ?? null,
-      httpStatusCode: err?.$metadata?.httpStatusCode ?? null,
-      fault: err?.$fault ?? null,
-      requestId: err?.$metadata?.requestId ?? null,
-    };
-  }
-}
+const waitFor = waiterRunner(proton, WAIT);
 
 async function getComponent(name) {
   const got = await proton.send(new GetComponentCommand({ name }));

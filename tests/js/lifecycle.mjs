@@ -13,13 +13,14 @@ import {
   GetEnvironmentAccountConnectionCommand,
   ListEnvironmentAccountConnectionsCommand,
   ListTagsForResourceCommand,
-  ProtonClient,
   RejectEnvironmentAccountConnectionCommand,
   TagResourceCommand,
   UntagResourceCommand,
   UpdateEnvironmentAccountConnectionCommand,
   paginateListEnvironmentAccountConnections,
 } from '@aws-sdk/client-proton';
+
+import { clientFor as clientAt } from './support.mjs';
 
 const ENVIRONMENT_ACCOUNT = '111111111111';
 const MANAGEMENT_ACCOUNT = '222222222222';
@@ -34,23 +35,7 @@ if (!url) {
   process.exit(2);
 }
 
-/** A Proton client whose every request comes from `accountId` (moto's x-moto-account-id). */
-function clientFor(accountId) {
-  const client = new ProtonClient({
-    region: 'us-east-1',
-    endpoint: url,
-    credentials: { accessKeyId: 'testing', secretAccessKey: 'testing' },
-  });
-  client.middlewareStack.add(
-    (next) => async (args) => {
-      args.request.headers['x-moto-account-id'] = accountId;
-      return next(args);
-    },
-    { step: 'build', name: `actAsAccount${accountId}` },
-  );
-  return client;
-}
-
+const clientFor = (accountId) => clientAt(url, accountId);
 const env = clientFor(ENVIRONMENT_ACCOUNT);
 const mgmt = clientFor(MANAGEMENT_ACCOUNT);
 const stranger = clientFor(STRANGER_ACCOUNT);
