@@ -58,3 +58,52 @@ def error_of(excinfo: Any) -> tuple[str, str]:
     """(code, message) of a botocore ClientError caught by pytest.raises."""
     error = excinfo.value.response["Error"]
     return error["Code"], error["Message"]
+
+
+def refused(client: Any, error: str, call: Any, message: str) -> None:
+    """`call` fails with `error` and `message` and changes nothing Proton stores."""
+    import pytest
+
+    from moto_proton.testing import proton_state
+
+    before = proton_state()
+    with pytest.raises(getattr(client.exceptions, error)) as excinfo:
+        call()
+    assert error_of(excinfo) == (error, message)
+    after = proton_state()
+    assert after == before, f"changed: {changes(before, after)}"
+
+
+def changes(before: Any, after: Any, path: str = "") -> list[str]:
+    """The paths where two `proton_state()` snapshots differ (to read a failure)."""
+    if isinstance(before, dict) and isinstance(after, dict):
+        return [
+            found
+            for key in sorted(set(before) | set(after), key=str)
+            for found in changes(before.get(key), after.get(key), f"{path}/{key}")
+        ]
+    if isinstance(before, list) and isinstance(after, list) and len(before) == len(after):
+        return [
+            found
+            for i, (b, a) in enumerate(zip(before, after))
+            for found in changes(b, a, f"{path}[{i}]")
+        ]
+    return [] if before == after else [path]
+
+
+def wait_exactly(client: Any, waiter: str, polls: int, **params: Any) -> None:
+    """The waiter succeeds on poll number `polls`, not before."""
+    import pytest
+    from botocore.exceptions import WaiterError
+
+    chosen = client.get_waiter(waiter)
+    if polls > 1:
+        with pytest.raises(WaiterError, match="Max attempts exceeded"):
+            chosen.wait(WaiterConfig={"Delay": 0, "MaxAttempts": polls - 1}, **params)
+    chosen.wait(WaiterConfig={"Delay": 0, "MaxAttempts": 1}, **params)
+
+
+def tags_of(client: Any, arn: str) -> dict[str, str]:
+    """A resource's tags as a dict."""
+    listed = client.list_tags_for_resource(resourceArn=arn)["tags"]
+    return {tag["key"]: tag["value"] for tag in listed}

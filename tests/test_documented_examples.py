@@ -53,6 +53,8 @@ from botocore import xform_name
 
 from moto_proton.testing import ProtonMock
 
+from .helpers import tags_of
+
 PAGES = Path(__file__).parent / "documented_examples"
 REGION = "us-east-1"
 ACCOUNT = "123456789012"  # the pages' own account, also moto's default
@@ -537,11 +539,6 @@ def link_repository(client: Any) -> None:
     client.create_repository(
         name="myrepos/env-repo", provider="GITHUB", connectionArn=connection_arn("33333")
     )
-
-
-def tags_of(client: Any, arn: str) -> dict[str, str]:
-    listed = client.list_tags_for_resource(resourceArn=arn)["tags"]
-    return {tag["key"]: tag["value"] for tag in listed}
 
 
 def hold_deployments(server: ProtonMock) -> None:

@@ -13,9 +13,8 @@ import yaml
 from botocore.exceptions import WaiterError
 
 from moto_proton.exceptions import ValidationException as ProtonValidationException
-from moto_proton.testing import proton_state
 
-from .helpers import UUID, error_of
+from .helpers import UUID, refused
 
 ACCOUNT = "123456789012"
 ARN = f"arn:aws:proton:us-east-1:{ACCOUNT}"
@@ -96,15 +95,6 @@ def client(proton):
     assert client.get_service(name="svc")["service"]["status"] == "ACTIVE"
     assert client.get_component(name="comp")["component"]["deploymentStatus"] == "SUCCEEDED"
     return client
-
-
-def refused(client, error, call, message):
-    """`call` fails with `error` and `message` and changes nothing Proton stores."""
-    before = proton_state()
-    with pytest.raises(getattr(client.exceptions, error)) as excinfo:
-        call()
-    assert error_of(excinfo) == (error, message)
-    assert proton_state() == before
 
 
 class Kind:

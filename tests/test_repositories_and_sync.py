@@ -7,7 +7,7 @@ import yaml
 
 from moto_proton.testing import proton_state
 
-from .helpers import UUID, error_of
+from .helpers import UUID, refused
 
 ACCOUNT = "123456789012"
 ARN = f"arn:aws:proton:us-east-1:{ACCOUNT}"
@@ -83,27 +83,6 @@ def client(proton):
     assert client.get_service(name="svc")["service"]["status"] == "ACTIVE"
     link(client)
     return client
-
-
-def refused(client, error, call, message):
-    """`call` fails with `error` and `message` and changes nothing Proton stores."""
-    before = proton_state()
-    with pytest.raises(getattr(client.exceptions, error)) as excinfo:
-        call()
-    assert error_of(excinfo) == (error, message)
-    after = proton_state()
-    assert after == before, f"changed: {changes(before, after)}"
-
-
-def changes(before, after, path=""):
-    """The paths where two `proton_state()` snapshots differ (to read a failure)."""
-    if isinstance(before, dict) and isinstance(after, dict):
-        return [
-            found
-            for key in sorted(set(before) | set(after), key=str)
-            for found in changes(before.get(key), after.get(key), f"{path}/{key}")
-        ]
-    return [] if before == after else [path]
 
 
 def sync_config(client, template="vpc", kind="ENVIRONMENT", **extra):

@@ -6,7 +6,7 @@ import pytest
 import moto_proton
 from moto_proton.testing import proton_state
 
-from .helpers import error_of
+from .helpers import error_of, tags_of
 
 ACCOUNT = "123456789012"
 ARN = f"arn:aws:proton:us-east-1:{ACCOUNT}"
@@ -51,10 +51,6 @@ def publish(client, major, minor, template="web"):
     return client.update_service_template_version(
         templateName=template, majorVersion=major, minorVersion=minor, status="PUBLISHED"
     )["serviceTemplateVersion"]
-
-
-def tags_of(client, arn):
-    return {t["key"]: t["value"] for t in client.list_tags_for_resource(resourceArn=arn)["tags"]}
 
 
 def recommended(client, template="web"):

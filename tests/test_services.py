@@ -9,9 +9,8 @@ import yaml
 from botocore.exceptions import WaiterError
 
 import moto_proton
-from moto_proton.testing import proton_state
 
-from .helpers import UUID, error_of
+from .helpers import UUID, error_of, refused, tags_of, wait_exactly
 
 ACCOUNT = "123456789012"
 ARN = f"arn:aws:proton:us-east-1:{ACCOUNT}"
@@ -126,48 +125,8 @@ def instance(client, name="one", service="svc"):
     return client.get_service_instance(name=name, serviceName=service)["serviceInstance"]
 
 
-def tags_of(client, arn):
-    return {t["key"]: t["value"] for t in client.list_tags_for_resource(resourceArn=arn)["tags"]}
-
-
 def rfc3339(moment):
     return moment.astimezone(datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3] + "Z"
-
-
-def wait_exactly(client, waiter, polls, **params):
-    """The waiter succeeds on poll number `polls`, not before."""
-    chosen = client.get_waiter(waiter)
-    if polls > 1:
-        with pytest.raises(WaiterError, match="Max attempts exceeded"):
-            chosen.wait(WaiterConfig={"Delay": 0, "MaxAttempts": polls - 1}, **params)
-    chosen.wait(WaiterConfig={"Delay": 0, "MaxAttempts": 1}, **params)
-
-
-def refused(client, error, call, message):
-    """`call` fails with `error` and `message` and changes nothing."""
-    before = proton_state()
-    with pytest.raises(getattr(client.exceptions, error)) as excinfo:
-        call()
-    assert error_of(excinfo) == (error, message)
-    after = proton_state()
-    assert after == before, f"changed: {changes(before, after)}"
-
-
-def changes(before, after, path=""):
-    """The paths where two `proton_state()` snapshots differ (to read a failure)."""
-    if isinstance(before, dict) and isinstance(after, dict):
-        return [
-            found
-            for key in sorted(set(before) | set(after), key=str)
-            for found in changes(before.get(key), after.get(key), f"{path}/{key}")
-        ]
-    if isinstance(before, list) and isinstance(after, list) and len(before) == len(after):
-        return [
-            found
-            for i, (b, a) in enumerate(zip(before, after))
-            for found in changes(b, a, f"{path}[{i}]")
-        ]
-    return [] if before == after else [path]
 
 
 # -- account settings --------------------------------------------------------------------
