@@ -12,7 +12,7 @@ from ..exceptions import ResourceNotFoundException
 from .base import OrderedIndex
 from .components import Component, ComponentsMixin
 from .connections import ConnectionsMixin, EnvironmentAccountConnection
-from .deployable import DELETE_FAILED, Deployable, DeployableMixin
+from .deployable import DELETE_FAILED, Deployable, DeployableMixin, VersionedDeployable
 from .deployments import FAILED, Deployment, DeploymentsMixin
 from .environments import Environment, EnvironmentsMixin
 from .idempotency import ClientTokens
@@ -202,7 +202,7 @@ class ProtonBackend(
         return service.instances.get(names.get("serviceInstanceName", ""))
 
     def get_resources_summary(self) -> dict[str, Any]:
-        environments: list[Deployable] = []
+        environments: list[VersionedDeployable] = []
         for name in list(self.environments):
             try:
                 environments.append(self.environment(name))
@@ -214,14 +214,14 @@ class ProtonBackend(
                 services.append(self.service(name))
             except ResourceNotFoundException:
                 continue
-        instances: list[Deployable] = [i for s in services for i in s.instances.values()]
+        instances: list[VersionedDeployable] = [i for s in services for i in s.instances.values()]
         components = []
         for name in list(self.components):
             try:
                 components.append(self.component(name))
             except ResourceNotFoundException:
                 continue
-        pipelines: list[Deployable] = [s.pipeline for s in services if s.pipeline]
+        pipelines: list[VersionedDeployable] = [s.pipeline for s in services if s.pipeline]
         service_counts = _counts()
         for service in services:
             parts = [_staleness(self, r) for r in list(service.instances.values())]
@@ -256,7 +256,7 @@ def _counts() -> dict[str, int]:
     return {"total": 0, "failed": 0, "upToDate": 0, "behindMajor": 0, "behindMinor": 0}
 
 
-def _staleness(backend: ProtonBackend, resource: Deployable) -> str:
+def _staleness(backend: ProtonBackend, resource: VersionedDeployable) -> str:
     """upToDate, behindMajor or behindMinor, against the template's published versions."""
     kind = ENVIRONMENT if resource.target_resource_type == "ENVIRONMENT" else SERVICE
     template = backend.templates_of(kind).get(resource.template_name)
@@ -269,7 +269,9 @@ def _staleness(backend: ProtonBackend, resource: Deployable) -> str:
     return "behindMinor"
 
 
-def _deployed_counts(backend: ProtonBackend, resources: list[Deployable]) -> dict[str, int]:
+def _deployed_counts(
+    backend: ProtonBackend, resources: list[VersionedDeployable]
+) -> dict[str, int]:
     counts = _counts()
     for resource in resources:
         counts["total"] += 1

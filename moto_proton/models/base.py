@@ -18,7 +18,7 @@ if TYPE_CHECKING:
     from .backend import ProtonBackend
     from .components import Component
     from .connections import EnvironmentAccountConnection
-    from .deployable import Deployable
+    from .deployable import Deployable, VersionedDeployable
     from .deployments import Deployment
     from .environments import Environment
     from .repositories import Repository
@@ -189,7 +189,7 @@ class BackendParts:
 
         def target_version(
             self,
-            resource: "Deployable",
+            resource: "VersionedDeployable",
             kind: Any,
             deployment_type: str,
             major: Optional[str],

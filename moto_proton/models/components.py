@@ -38,7 +38,7 @@ class Component(Deployable):
         description: Optional[str],
         client_token: Optional[str],
     ):
-        super().__init__(name, arn, "", "", "", None, created_at)
+        super().__init__(name, arn, created_at)
         self.environment_name = environment_name
         self.manifest = manifest
         self.template_file = template_file

@@ -1,5 +1,5 @@
-"""The lifecycle every deployed resource shares: environments, service instances and service
-pipelines (and, next, components).
+"""The lifecycle every deployed resource shares: environments, service instances, service
+pipelines and components.
 
 A deployment starts IN_PROGRESS and settles through moto's state manager. While it runs, the
 resource keeps showing the template version and spec it had (AWS's examples show the previous
@@ -43,7 +43,8 @@ class Deletion(ManagedState):
 
 
 class Deployable:
-    """A resource deployed from a template version, with a deployment history."""
+    """A deployed resource with a deployment history; what a deployment aims at (its
+    DeploymentState member) is the subclass's `state()`."""
 
     #: The Deployment's `targetResourceType` and the member of its DeploymentState union.
     target_resource_type: ClassVar[str]
@@ -52,22 +53,9 @@ class Deployable:
     deletion_model: ClassVar[str]
     label: ClassVar[str]  # "environment", "service instance", ...
 
-    def __init__(
-        self,
-        name: str,
-        arn: str,
-        template_name: str,
-        template_major_version: str,
-        template_minor_version: str,
-        spec: Optional[str],
-        created_at: datetime.datetime,
-    ):
+    def __init__(self, name: str, arn: str, created_at: datetime.datetime):
         self.name = name
         self.arn = arn
-        self.template_name = template_name
-        self.template_major_version = template_major_version
-        self.template_minor_version = template_minor_version
-        self.spec = spec
         self.created_at = created_at
         self.deployment_status = IN_PROGRESS
         self.deployment_status_message: Optional[str] = None
@@ -83,6 +71,38 @@ class Deployable:
 
     def state(self) -> dict[str, Any]:
         """What a deployment of it starts from or aims at (the DeploymentState member)."""
+        raise NotImplementedError
+
+    def apply(self, state: dict[str, Any]) -> None:
+        """Take the target state of a deployment that succeeded."""
+        raise NotImplementedError
+
+    def deployment_names(self) -> dict[str, str]:
+        """environmentName, and serviceName/serviceInstanceName where they apply."""
+        raise NotImplementedError
+
+
+class VersionedDeployable(Deployable):
+    """A resource deployed from a template version (environments, service instances,
+    pipelines): its state is that version and a spec."""
+
+    def __init__(
+        self,
+        name: str,
+        arn: str,
+        template_name: str,
+        template_major_version: str,
+        template_minor_version: str,
+        spec: Optional[str],
+        created_at: datetime.datetime,
+    ):
+        super().__init__(name, arn, created_at)
+        self.template_name = template_name
+        self.template_major_version = template_major_version
+        self.template_minor_version = template_minor_version
+        self.spec = spec
+
+    def state(self) -> dict[str, Any]:
         state = {
             "templateName": self.template_name,
             "templateMajorVersion": self.template_major_version,
@@ -92,15 +112,10 @@ class Deployable:
         return {k: v for k, v in state.items() if v is not None}
 
     def apply(self, state: dict[str, Any]) -> None:
-        """Take the target state of a deployment that succeeded."""
         self.template_name = state["templateName"]
         self.template_major_version = state["templateMajorVersion"]
         self.template_minor_version = state["templateMinorVersion"]
         self.spec = state.get("spec", self.spec)
-
-    def deployment_names(self) -> dict[str, str]:
-        """environmentName, and serviceName/serviceInstanceName where they apply."""
-        raise NotImplementedError
 
     def uses_template_version(self, template_name: str, major: str, minor: str) -> bool:
         return (self.template_name, self.template_major_version, self.template_minor_version) == (
@@ -155,7 +170,7 @@ class DeployableMixin(BackendParts):
 
     def target_version(
         self,
-        resource: Deployable,
+        resource: VersionedDeployable,
         kind: Any,
         deployment_type: str,
         major: Optional[str],

@@ -16,13 +16,13 @@ from ..exceptions import ConflictException, ResourceNotFoundException, Validatio
 from ..quotas import enforce_quota
 from .base import BackendParts, OrderedIndex, Selection, paged
 from .connections import CONNECTED, EnvironmentAccountConnection
-from .deployable import DELETED, Deployable, deletion_model
+from .deployable import DELETED, VersionedDeployable, deletion_model
 from .idempotency import fingerprint
 from .specs import parse_environment_spec
 from .templates import ENVIRONMENT, TemplateVersion, idempotent_create
 
 
-class Environment(Deployable):
+class Environment(VersionedDeployable):
     target_resource_type = "ENVIRONMENT"
     state_member = "environment"
     deletion_model = deletion_model("environment")

@@ -24,7 +24,15 @@ from ..exceptions import (
 )
 from ..quotas import enforce_quota, get_quota
 from .base import BackendParts, OrderedIndex, Selection, instant, paged
-from .deployable import BUSY, DELETE_FAILED, DELETED, DELETING, Deployable, deletion_model
+from .deployable import (
+    BUSY,
+    DELETE_FAILED,
+    DELETED,
+    DELETING,
+    Deployable,
+    VersionedDeployable,
+    deletion_model,
+)
 from .deployments import FAILED, SUCCEEDED
 from .idempotency import ClientTokens, fingerprint
 from .specs import InstanceSpec, ServiceSpec, parse_service_spec, with_current_values
@@ -35,7 +43,7 @@ ACTIVE = "ACTIVE"
 PIPELINE_ROLES_MISSING = "Operation cannot be run until pipeline roles have been configured"
 
 
-class ServiceInstance(Deployable):
+class ServiceInstance(VersionedDeployable):
     target_resource_type = "SERVICE_INSTANCE"
     state_member = "serviceInstance"
     deletion_model = deletion_model("service-instance")
@@ -86,7 +94,7 @@ class ServiceInstance(Deployable):
         return {k: v for k, v in described.items() if v is not None}
 
 
-class ServicePipeline(Deployable):
+class ServicePipeline(VersionedDeployable):
     target_resource_type = "SERVICE_PIPELINE"
     state_member = "servicePipeline"
     deletion_model = deletion_model("service")
