@@ -1,4 +1,4 @@
-"""The implemented-operations table of the README, generated from the botocore model.
+"""The implemented-operations table of the README, generated from the Proton model the package ships.
 
 `python -m moto_proton.coverage` prints it; `--write README.md` replaces the table between
 the README's coverage markers (a test checks that the README is current).
@@ -11,7 +11,7 @@ from typing import Optional
 from botocore import xform_name
 
 from .models import ProtonBackend
-from .responses import service_model
+from .model import service_model
 
 START, END = "<!-- coverage:start -->", "<!-- coverage:end -->"
 

@@ -11,8 +11,7 @@ import zlib
 from typing import Any
 
 from botocore import xform_name
-from botocore.model import OperationModel, ServiceModel
-from botocore.session import get_session
+from botocore.model import OperationModel
 from moto.core.common_types import TYPE_RESPONSE
 from moto.core.responses import BaseResponse
 
@@ -26,6 +25,7 @@ from .exceptions import (
     UnknownOperationException,
     ValidationException,
 )
+from .model import service_model
 from .models import PROTON_LOCK, ProtonBackend, proton_backends
 from .serialization import response_body
 from .validation import parse_and_validate
@@ -72,11 +72,6 @@ def _check_size(body: Any) -> None:
             f"The request body is {size} bytes; AWS Proton accepts at most "
             f"{MAX_REQUEST_BYTES} bytes."
         )
-
-
-@functools.cache
-def service_model() -> ServiceModel:
-    return get_session().get_service_model("proton")
 
 
 @functools.cache

@@ -1,17 +1,17 @@
-"""Every operation of botocore's Proton model is implemented: a minimal valid request for each
+"""Every operation of the Proton model is implemented: a minimal valid request for each
 (built from the model's required members, naming the resources of a small fixture) reaches
 its backend method, in both modes, and is answered without NotImplementedYetException and
 without a 5xx."""
 
-import botocore.session
 import pytest
 import yaml
 
 from moto_proton.coverage import implemented_operations
+from moto_proton.model import service_model
 
 from .helpers import raw_call
 
-MODEL = botocore.session.get_session().get_service_model("proton")
+MODEL = service_model()
 ACCOUNT = "123456789012"
 ARN = f"arn:aws:proton:us-east-1:{ACCOUNT}"
 SOURCE = {"s3": {"bucket": "templates-bucket", "key": "bundle.tar.gz"}}

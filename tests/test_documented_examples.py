@@ -47,10 +47,10 @@ from pathlib import Path
 from typing import Any, Optional
 
 import boto3
-import botocore.session
 import pytest
 from botocore import xform_name
 
+from moto_proton.model import service_model
 from moto_proton.testing import ProtonMock
 
 from .helpers import tags_of
@@ -167,7 +167,7 @@ def aws_cli(tmp_path_factory: pytest.TempPathFactory) -> AwsCli:
     return AwsCli(config)
 
 
-_MODEL = botocore.session.get_session().get_service_model("proton")
+_MODEL = service_model()
 _OPERATIONS = {xform_name(name, "-"): name for name in _MODEL.operation_names}
 
 

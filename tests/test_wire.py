@@ -221,11 +221,10 @@ def test_boto3_without_client_checks_gets_the_server_message(proton):
 
 def test_validation_covers_every_operation():
     """Every one of the 87 operations has an input shape the validator walks."""
-    from botocore.session import get_session
-
+    from moto_proton.model import service_model
     from moto_proton.validation import _Walker
 
-    model = get_session().get_service_model("proton")
+    model = service_model()
     assert len(model.operation_names) == 87
     for name in model.operation_names:
         shape = model.operation_model(name).input_shape
