@@ -2,12 +2,12 @@
 
 __version__ = "0.3.0.dev0"
 
-from . import model
+from . import api_model
 from ._plugin import register
 from .quotas import DEFAULT_QUOTAS, get_quota, reset_quotas, set_quota
 from .switches import bundles_required, require_bundles
 
-model.install()
+api_model.install()
 register()
 
 __all__ = [

@@ -13,8 +13,9 @@ import textwrap
 from collections.abc import Callable, Iterator
 from typing import NoReturn, Optional
 
+from .extras import server_missing
+
 PROG = "moto-proton-server"
-INSTALL_HINT = "pip install 'moto-proton[server]'"
 DESCRIPTION = (
     "moto's server (every AWS service moto mocks, on one port) with AWS Proton added: point "
     "any SDK or the AWS CLI at http://HOST:PORT."
@@ -62,20 +63,6 @@ def _own_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _missing_server_extra() -> Optional[str]:
-    """Why moto's server cannot start here (Flask or flask-cors missing), in one line."""
-    try:
-        import flask  # noqa: F401
-        import flask_cors  # noqa: F401
-    except ImportError as error:
-        reason = " ".join(str(error).split()) or type(error).__name__
-        return (
-            f"{PROG}: moto's server needs Flask and flask-cors, which cannot be imported "
-            f"({reason}); install them with: {INSTALL_HINT}"
-        )
-    return None
-
-
 @contextlib.contextmanager
 def _arguments(arguments: list[str], program: Optional[str] = None) -> Iterator[None]:
     """`sys.argv` as moto's `main` reads it, for one call: moto's parser names itself after
@@ -115,7 +102,7 @@ def _exit_with(message: str) -> NoReturn:
 def main(argv: Optional[list[str]] = None) -> None:
     arguments = sys.argv[1:] if argv is None else list(argv)
     own, moto_arguments = _own_parser().parse_known_args(arguments)  # --version exits here
-    problem = _missing_server_extra()
+    problem = server_missing(PROG)
     if problem is not None:
         _exit_with(problem)
 

@@ -32,7 +32,35 @@ URL_PATTERNS = [
     EMPTY_REGION_PATTERN,
 ]
 
+#: The moto releases this package supports (setup.cfg says the same to pip): 5.1.22 is the
+#: first whose JSON timestamps keep milliseconds; 6 may change the internals used here.
+SUPPORTED_MOTO = ((5, 1, 22), (6,))
+SUPPORTED_MOTO_TEXT = "moto>=5.1.22,<6"
+
 _registered = False
+
+
+def _release(version: str) -> tuple[int, ...]:
+    numbers = re.match(r"\d+(?:\.\d+)*", version)
+    return tuple(int(part) for part in numbers.group().split(".")) if numbers else ()
+
+
+def check_moto_version(version: str) -> None:
+    """Refuse a moto older than the supported range (it would break later, deep inside, with an
+    AttributeError); warn about one newer than it."""
+    lowest, above = SUPPORTED_MOTO
+    release = _release(version)
+    if release < lowest:
+        raise ImportError(
+            f"moto_proton needs {SUPPORTED_MOTO_TEXT}, but moto {version} is installed; "
+            f"upgrade it: pip install '{SUPPORTED_MOTO_TEXT}'"
+        )
+    if release >= above:
+        warnings.warn(
+            f"moto_proton is tested with {SUPPORTED_MOTO_TEXT}; moto {version} is newer and "
+            "may not work with it.",
+            stacklevel=3,
+        )
 
 
 def moto_has_own_proton() -> bool:
@@ -49,6 +77,9 @@ def register() -> bool:
     global _registered
     if _registered:
         return True
+    import moto
+
+    check_moto_version(moto.__version__)
     if moto_has_own_proton():
         warnings.warn(
             "This moto ships its own AWS Proton; moto_proton steps aside and leaves it in charge.",

@@ -23,7 +23,7 @@ class _Parser(argparse.ArgumentParser):
 
 
 def _model_path(arguments: argparse.Namespace) -> int:
-    from .model import model_path
+    from .api_model import model_path
 
     print(model_path())
     return 0

@@ -10,8 +10,8 @@ from typing import Optional
 
 from botocore import xform_name
 
+from .api_model import service_model
 from .models import ProtonBackend
-from .model import service_model
 
 START, END = "<!-- coverage:start -->", "<!-- coverage:end -->"
 

@@ -20,6 +20,7 @@ from .testing import (
     ENVIRONMENT_ACCOUNT_ID,
     FAKE_CREDENTIALS,
     MANAGEMENT_ACCOUNT_ID,
+    MissingExtra,
     ProtonMock,
     ProtonServer,
 )
@@ -44,7 +45,10 @@ def proton_mode() -> str:
 @pytest.fixture(scope="session")
 def proton_server() -> Iterator[ProtonServer]:
     """One live Proton-enabled moto server (in a thread) for the whole session."""
-    server = ProtonServer()
+    try:
+        server = ProtonServer()
+    except MissingExtra as error:
+        pytest.fail(str(error), pytrace=False)  # one line that says what to install
     server.start()
     yield server
     server.stop()

@@ -15,6 +15,7 @@ from botocore.model import OperationModel
 from moto.core.common_types import TYPE_RESPONSE
 from moto.core.responses import BaseResponse
 
+from .api_model import service_model
 from .exceptions import (
     CONTENT_TYPE,
     InternalServerException,
@@ -25,7 +26,6 @@ from .exceptions import (
     UnknownOperationException,
     ValidationException,
 )
-from .model import service_model
 from .models import PROTON_LOCK, ProtonBackend, proton_backends
 from .serialization import response_body
 from .validation import parse_and_validate

@@ -21,6 +21,7 @@ from moto import mock_aws
 from moto.utilities.tagging_service import TaggingService
 
 from . import quotas, switches
+from .extras import server_missing
 
 DEFAULT_REGION = "us-east-1"
 DEFAULT_ACCOUNT_ID = "123456789012"
@@ -170,10 +171,17 @@ class ProtonMock:
         return client
 
 
+class MissingExtra(ImportError):
+    """An optional extra this needs is not installed; the message says what to install."""
+
+
 class ProtonServer:
     """moto's `ThreadedMotoServer` with Proton, on a free port of 127.0.0.1."""
 
     def __init__(self, host: str = "127.0.0.1", port: int = 0):
+        problem = server_missing("moto_proton's server (ProtonServer, TEST_SERVER_MODE=true)")
+        if problem is not None:
+            raise MissingExtra(problem)
         from moto.server import ThreadedMotoServer
 
         self._server = ThreadedMotoServer(ip_address=host, port=port, verbose=False)

@@ -6,8 +6,8 @@ without a 5xx."""
 import pytest
 import yaml
 
+from moto_proton.api_model import service_model
 from moto_proton.coverage import implemented_operations
-from moto_proton.model import service_model
 
 from .helpers import raw_call
 

@@ -50,7 +50,7 @@ import boto3
 import pytest
 from botocore import xform_name
 
-from moto_proton.model import service_model
+from moto_proton.api_model import service_model
 from moto_proton.testing import ProtonMock
 
 from .helpers import tags_of

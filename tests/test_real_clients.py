@@ -2,12 +2,14 @@
 
 - The AWS SDK for JavaScript v3 (`tests/js/lifecycle.mjs`, pinned in `tests/js/package.json`;
   run `npm ci` in `tests/js` first (tox does), or the test is skipped; on CI with npm, fails).
-- The AWS CLI (`python -m awscli`), with credentials of two accounts obtained from STS.
+- The AWS CLI (`python -m awscli`), with credentials of two accounts obtained from STS, and
+  Proton's model from `AWS_DATA_PATH="$(moto-proton model-path)"` (it may have none of its own).
 - The `moto-proton-server` console script and `python -m moto_proton`, started as processes.
 """
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import re
@@ -230,7 +232,7 @@ class Cli:
 
     def __init__(self, endpoint_url: str, credentials: dict[str, str]):
         self.endpoint_url = endpoint_url
-        self.env = clean_environment(**credentials)
+        self.env = clean_environment(AWS_DATA_PATH=proton_model_path(), **credentials)
 
     def run(self, *args: str) -> subprocess.CompletedProcess[str]:
         return subprocess.run(
@@ -436,12 +438,26 @@ def create_connection(client: Any, environment_name: str, account_id: str) -> An
     )["environmentAccountConnection"]
 
 
-def console_script() -> str:
-    """`moto-proton-server` of this interpreter (falls back to the one on PATH)."""
-    beside = Path(sys.executable).parent / "moto-proton-server"
-    found = str(beside) if beside.exists() else shutil.which("moto-proton-server")
-    assert found, "the moto-proton-server console script is not installed"
+def console_script(name: str = "moto-proton-server") -> str:
+    """A console script of this interpreter (falls back to the one on PATH)."""
+    beside = Path(sys.executable).parent / name
+    found = str(beside) if beside.exists() else shutil.which(name)
+    assert found, f"the {name} console script is not installed"
     return found
+
+
+@functools.cache
+def proton_model_path() -> str:
+    """What `moto-proton model-path` prints: the CLI subprocesses get Proton from there, as a
+    user's AWS CLI does once its botocore has dropped Proton."""
+    done = subprocess.run(
+        [console_script("moto-proton"), "model-path"],
+        capture_output=True,
+        check=True,
+        text=True,
+        env=clean_environment(),
+    )
+    return done.stdout.strip()
 
 
 def test_console_script_reads_quota_from_environment(tmp_path: Path) -> None:

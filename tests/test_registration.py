@@ -181,3 +181,29 @@ def test_raw_call_helper_reaches_proton(proton):
     )
     assert result.status == 200
     assert result.body == {"environmentAccountConnections": []}
+
+
+@pytest.mark.parametrize("version", ["5.1.21", "5.0.28", "4.2.14"])
+def test_a_moto_below_the_supported_range_is_refused_at_import(version):
+    """Below 5.1.22 the package would break later with an AttributeError; importing it says so
+    at once, naming the supported range."""
+    done = subprocess.run(
+        [sys.executable, "-c", f"import moto; moto.__version__ = {version!r}; import moto_proton"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode == 1
+    assert done.stderr.splitlines()[-1] == (
+        f"ImportError: moto_proton needs moto>=5.1.22,<6, but moto {version} is installed; "
+        "upgrade it: pip install 'moto>=5.1.22,<6'"
+    )
+
+
+def test_a_moto_above_the_supported_range_gets_a_warning():
+    from moto_proton._plugin import check_moto_version
+
+    check_moto_version("5.1.22")  # both ends of the range, silently
+    check_moto_version("5.2.99.dev1")
+    with pytest.warns(UserWarning, match=r"tested with moto>=5.1.22,<6; moto 6.0.0 is newer"):
+        check_moto_version("6.0.0")

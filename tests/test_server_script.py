@@ -128,3 +128,28 @@ def create_template(url: str, name: str) -> tuple[int, dict[str, Any]]:
             return response.status, json.loads(response.read())
     except urllib.error.HTTPError as error:
         return error.code, json.loads(error.read())
+
+
+def test_server_mode_fixtures_without_the_server_extra_say_what_to_install(without_flask, tmp_path):
+    """`TEST_SERVER_MODE=true` needs moto's server: the fixture fails with one line naming the
+    extra, not with a bare ModuleNotFoundError from deep inside moto."""
+    (tmp_path / "test_uses_proton.py").write_text(
+        "def test_lists(proton_client):\n    proton_client.list_environments()\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-p", "no:xdist"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={**without_flask, "TEST_SERVER_MODE": "true"},
+        stdin=subprocess.DEVNULL,
+    )
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert (
+        "moto_proton's server (ProtonServer, TEST_SERVER_MODE=true): moto's server needs Flask"
+        in result.stdout
+    )
+    assert f"install them with: {INSTALL_HINT}" in result.stdout
+    assert "1 error" in result.stdout
+    assert "Traceback" not in result.stdout

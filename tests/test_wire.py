@@ -221,7 +221,7 @@ def test_boto3_without_client_checks_gets_the_server_message(proton):
 
 def test_validation_covers_every_operation():
     """Every one of the 87 operations has an input shape the validator walks."""
-    from moto_proton.model import service_model
+    from moto_proton.api_model import service_model
     from moto_proton.validation import _Walker
 
     model = service_model()
