@@ -2,7 +2,9 @@
 
 Run by `.ci/run` with that venv's Python, from outside the source tree
 (`<venv>/bin/python -I tests/smoke_wheel.py`), so that it sees the installed package only.
-Not collected by pytest (no `test_` prefix). Exits non-zero on the first failed check.
+`.ci/run` first removes Proton from the venv's botocore (`tests/botocore_without_proton.py`):
+the package must bring everything of Proton itself. Not collected by pytest (no `test_`
+prefix). Exits non-zero on the first failed check.
 """
 
 import importlib.metadata
@@ -41,11 +43,36 @@ def main() -> None:
     files = importlib.metadata.distribution("moto-proton").files or []
     check(any(Path(str(f)).name == "LICENSE" for f in files), "the wheel carries LICENSE")
 
+    check(
+        any(str(f).endswith("data/proton/2020-07-20/service-2.json.gz") for f in files),
+        "the wheel carries the Proton model",
+    )
+
     with mock_aws():
         proton = boto3.client("proton", region_name="us-east-1")
         proton.create_environment_template(name="smoke", displayName="Smoke")
         listed = proton.list_environment_templates()["templates"]
     check([t["name"] for t in listed] == ["smoke"], "mock_aws creates and lists a template")
+    check(
+        proton.meta.service_model.api_version == "2020-07-20"
+        and proton.can_paginate("list_environments")
+        and proton.get_waiter("environment_deployed").name == "EnvironmentDeployed",
+        "boto3 has Proton's model, paginators and waiters (from the package)",
+    )
+
+    result = subprocess.run(
+        [str(Path(sysconfig.get_path("scripts")) / "moto-proton"), "model-path"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    printed = Path(result.stdout.strip())
+    check(
+        result.returncode == 0 and (printed / "proton" / "2020-07-20" / "waiters-2.json").exists(),
+        f"`moto-proton model-path` prints the model's folder ({printed})",
+        f"status {result.returncode}, stderr {result.stderr!r}",
+    )
 
     script = Path(sysconfig.get_path("scripts")) / "moto-proton-server"
     expected = f"moto-proton-server {moto_proton.__version__} (moto {moto.__version__})"

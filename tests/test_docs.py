@@ -43,14 +43,46 @@ def test_readme_starts_with_the_two_setup_commands():
 
 
 def test_readme_says_how_to_run_the_two_setup_commands():
-    """Right after the commands: a venv, two terminals (the server runs until Ctrl+C), and what
-    the test command takes and needs."""
+    """Right after the commands: a venv, the server runs until Ctrl+C, and the second is the
+    contributors' (what it takes and needs is under Development, not before a user's needs)."""
     lines = [line for line in README.read_text(encoding="utf-8").splitlines() if line.strip()]
     fence = lines.index("```sh")
     assert lines[fence + 3] == "```"
-    explanation = " ".join(lines[fence + 4 : fence + 6])
-    for needed in ("venv", "two terminals", "Ctrl+C", "15 minutes", "npm", "JavaScript SDK"):
+    explanation = " ".join(lines[fence + 4 : fence + 8])
+    for needed in ("venv", "Ctrl+C", "contributors", "(#development)"):
         assert needed in explanation, needed
+    development = README.read_text(encoding="utf-8").split("\n## Development\n")[1]
+    for needed in ("15 minutes", "npm", "JavaScript SDK", "python3 -m tox"):
+        assert needed in " ".join(development.split("\n## ")[0].split()), needed
+
+
+def _anchor(heading: str) -> str:
+    """GitHub's anchor of a heading: lower case, punctuation dropped, spaces to hyphens."""
+    return re.sub(r"[^\w\- ]", "", heading.strip().lower()).replace(" ", "-")
+
+
+def test_readme_contents_link_to_its_sections():
+    text = README.read_text(encoding="utf-8")
+    anchors = {_anchor(line.lstrip("#")) for line in text.splitlines() if line.startswith("## ")}
+    contents = text.split("\n## Contents\n")[1].split("\n## ")[0]
+    links = re.findall(r"\]\(#([^)]+)\)", contents)
+    assert len(links) >= 10
+    assert not [link for link in links if link not in anchors]
+    # Every section but the contents itself is listed.
+    assert anchors - {"contents"} <= set(links)
+
+
+def test_readme_says_what_the_end_of_aws_proton_means_before_installing():
+    headings = [
+        line[3:]
+        for line in README.read_text(encoding="utf-8").splitlines()
+        if line.startswith("## ")
+    ]
+    assert headings[:3] == [
+        "Contents",
+        "AWS Proton has ended: what that means for you",
+        "Install into your own project",
+    ]
 
 
 #: The README's sections, in order (others may come between them).

@@ -13,6 +13,7 @@ from __future__ import annotations
 import ast
 import os
 import re
+import shlex
 import subprocess
 import sys
 from pathlib import Path
@@ -175,3 +176,25 @@ def test_the_readme_has_python_examples() -> None:
     assert len(BLOCKS) >= 5
     assert not re.search(r"^```(py|python3)\s*$", README.read_text(encoding="utf-8"), re.M)
     assert any(block.tests for block in BLOCKS) and any(not block.tests for block in BLOCKS)
+
+
+def cli_quick_start() -> list[list[str]]:
+    """The `aws` commands of the README's AWS CLI quick start, as argument lists."""
+    text = README.read_text(encoding="utf-8")
+    section = text.split("### The same with the AWS CLI\n", 1)[1]
+    block = section.split("```sh\n", 1)[1].split("```", 1)[0]
+    lines = block.replace("\\\n", " ").splitlines()
+    return [shlex.split(line, comments=True)[1:] for line in lines if line.startswith("aws ")]
+
+
+def test_the_aws_cli_quick_start_runs_as_written(proton_server_url: str) -> None:
+    """Each command against the server, with the README's credentials and Proton's model from
+    `moto-proton model-path`; the last prints the deployment status."""
+    from .test_real_clients import Cli
+
+    commands = cli_quick_start()
+    assert len(commands) == 7
+    cli = Cli(proton_server_url, dict(FAKE_CREDENTIALS))
+    for arguments in commands[:-1]:
+        cli.json(*arguments)
+    assert cli.json(*commands[-1]) == "SUCCEEDED"
