@@ -49,6 +49,8 @@ def environment_help() -> str:
             ),
             "  MOTO_PROTON_REQUIRE_BUNDLES=true  a template version whose source.s3 object is",
             "                              missing fails registration, as on AWS",
+            "  MOTO_PROTON_REQUIRE_MODELLED_RESOURCES=true  a deployment whose CloudFormation",
+            "                              has resources moto doesn't model fails",
             "  moto's own settings apply as well, e.g. MOTO_PORT (the default of --port) and",
             "  MOTO_ACCOUNT_ID.",
         ]
