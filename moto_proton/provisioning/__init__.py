@@ -9,14 +9,26 @@ Jinja2 and jsonschema).
 """
 
 import string
+from collections.abc import Callable
 from typing import Any, Optional, cast
 
 from ..exceptions import ValidationException
+from ..specs import parse_environment_spec, parse_service_spec
 from ..switches import bundles_required
 from ..yaml_documents import read_yaml
 from .bundle import Bundle, BundleError, cloudformation_entry, read_bundle
 from .events import DETAIL_TYPES, put_event, resource_detail
 from .inputs import check_inputs, check_type
+from .offline import (
+    RenderFault,
+    SpecFault,
+    TemplateFault,
+    UsageFault,
+    bundle_from_files,
+    load_bundle,
+    merged,
+    render_bundle,
+)
 from .render import RenderError, load_template, render
 
 INSTALL_HINT = "pip install 'moto-proton[provisioning]'"
@@ -33,8 +45,16 @@ __all__ = [
     "check_environment_spec",
     "check_service_spec",
     "deploy",
+    "load_bundle",
+    "merged",
     "register_version",
     "release",
+    "render_bundle",
+    "RenderFault",
+    "SpecFault",
+    "TemplateFault",
+    "UsageFault",
+    "bundle_from_files",
     "status_changed",
     "version_status_changed",
 ]
@@ -162,8 +182,6 @@ def check_environment_spec(version: Any, spec: Optional[str]) -> dict[str, Any]:
     bundle = bundle_of(version)
     if bundle is None or "environment" not in bundle.input_types:
         return {}
-    from ..models.specs import parse_environment_spec
-
     document = parse_environment_spec(spec or "")
     return check_inputs(bundle.input_types["environment"], document.get("spec"), "environment")
 
@@ -180,8 +198,6 @@ def check_service_spec(
     bundle = bundle_of(version)
     if bundle is None:
         return {}
-    from ..models.specs import parse_service_spec
-
     parsed = (
         parse_service_spec(spec or "", need_instances=False)
         if isinstance(spec, (str, type(None)))
@@ -205,13 +221,15 @@ def check_service_spec(
 
 
 def _version(backend: Any, kind_name: str, state: dict[str, Any]) -> Any:
-    from ..models.templates import ENVIRONMENT, SERVICE
-
-    kind = ENVIRONMENT if kind_name == "environment" else SERVICE
-    template = backend.templates_of(kind).get(state.get("templateName", ""))
-    if template is None or "templateMajorVersion" not in state:
+    """The template version a deployment's target state names (None without one)."""
+    if "templateMajorVersion" not in state:
         return None
-    return template.version(state["templateMajorVersion"], state.get("templateMinorVersion", ""))
+    return backend.template_version_named(
+        kind_name,
+        state.get("templateName", ""),
+        state["templateMajorVersion"],
+        state.get("templateMinorVersion", ""),
+    )
 
 
 def _outputs(backend: Any, resource: Any) -> dict[str, str]:
@@ -247,8 +265,6 @@ def _environment_view(backend: Any, environment: Any) -> dict[str, Any]:
 
 def _instance_inputs(backend: Any, instance: Any, state: dict[str, Any]) -> dict[str, Any]:
     version = _version(backend, "service", state)
-    from ..models.specs import parse_service_spec
-
     parsed = parse_service_spec(state.get("spec") or "", need_instances=False)
     entry = parsed.instance(instance.name)
     inputs = entry.inputs if entry is not None else {}
@@ -280,30 +296,13 @@ def _component_view(backend: Any, service_name: str, instance_name: str) -> dict
 
 
 class Plan:
-    """What one deployment renders and where its stack goes."""
+    """What one deployment renders and where its stack goes: `text()` renders the template."""
 
-    def __init__(
-        self,
-        account_id: str,
-        file: str,
-        source: str,
-        namespace: dict[str, Any],
-        role: Optional[str],
-    ):
+    def __init__(self, account_id: str, file: str, text: Callable[[], str], role: Optional[str]):
         self.account_id = account_id
         self.file = file
-        self.source = source
-        self.namespace = namespace
+        self.text = text
         self.role = role
-
-
-def _section_file(version: Any, folder: str) -> Optional[tuple[str, str]]:
-    bundle = bundle_of(version)
-    section = bundle.sections.get(folder) if bundle is not None else None
-    if section is None:
-        return None
-    found = section.cloudformation_file()
-    return (f"{folder}/{found[0]}", found[1]) if found else None
 
 
 def _environment_role(backend: Any, environment: Any) -> Optional[str]:
@@ -316,37 +315,110 @@ def _environment_role(backend: Any, environment: Any) -> Optional[str]:
     return role
 
 
+def _bundle_plan(
+    account_id: str,
+    version: Any,
+    folder: str,
+    role: Optional[str],
+    spec: Optional[str],
+    **what: Any,
+) -> Optional[Plan]:
+    """The plan of a bundle's environment, instance or pipeline: rendered by `render_bundle`,
+    the function behind `moto-proton render`, with what only a deployment knows as context."""
+    bundle = bundle_of(version)
+    section = bundle.sections.get(folder) if bundle is not None else None
+    found = section.cloudformation_file() if section is not None else None
+    if bundle is None or found is None:
+        return None
+    return Plan(
+        account_id, f"{folder}/{found[0]}", lambda: render_bundle(bundle, spec or "", **what), role
+    )
+
+
+def _pipeline_instances(backend: Any, service: Any) -> list[dict[str, Any]]:
+    """The pipeline's `service_instances`: each running instance with its own inputs, its
+    outputs and its environment's."""
+    instances = []
+    for instance in service.instances.values():
+        if instance.deletion is not None:
+            continue
+        environment = backend.environments.get(instance.environment_name)
+        instances.append(
+            {
+                "name": instance.name,
+                "inputs": _instance_inputs(backend, instance, _target_state(backend, instance)),
+                "outputs": _outputs(backend, instance),
+                "environment": _environment_view(backend, environment)
+                if environment is not None
+                else {"name": instance.environment_name, "outputs": {}},
+            }
+        )
+    return instances
+
+
+def _component_plan(backend: Any, resource: Any, state: dict[str, Any]) -> Optional[Plan]:
+    environment = backend.environments.get(resource.environment_name)
+    if (
+        environment is None
+        or bundle_of(_version(backend, "environment", environment.state())) is None
+    ):
+        return None
+    try:
+        manifest = read_yaml(resource.manifest)
+        templates = manifest["infrastructure"]["templates"]
+        file = str(templates[0]["file"])
+    except Exception:
+        return None
+    found = cloudformation_entry(templates, {file: state.get("templateFile", "")})
+    if found is None:
+        return None
+    namespace: dict[str, Any] = {
+        "component": {"name": resource.name},
+        "environment": _environment_view(backend, environment),
+    }
+    service_name, instance_name = state.get("serviceName"), state.get("serviceInstanceName")
+    if service_name and instance_name and service_name in backend.services:
+        instance = backend.services[service_name].instances.get(instance_name)
+        namespace["service"] = {"name": service_name}
+        namespace["service_instance"] = {
+            "name": instance_name,
+            "inputs": _instance_inputs(backend, instance, _target_state(backend, instance))
+            if instance is not None
+            else {},
+        }
+    connection = backend.managed_connections.get(
+        environment.environment_account_connection_id or ""
+    )
+    role = environment.component_role_arn or (
+        connection.component_role_arn if connection is not None else None
+    )
+    path = f"component/{found[0]}"
+    return Plan(
+        environment.environment_account_id, path, lambda: render(found[1], namespace, path), role
+    )
+
+
 def _plan(backend: Any, resource: Any, deployment: Any) -> Optional[Plan]:
     kind = resource.target_resource_type
     state = deployment.target_state
-    namespace: dict[str, Any]
+    spec = state.get("spec")
     if kind == "ENVIRONMENT":
-        version = _version(backend, "environment", state)
-        found = _section_file(version, "infrastructure")
-        if found is None or resource.provisioning_repository is not None:
+        if resource.provisioning_repository is not None:
             return None
-        inputs = check_environment_spec(version, state.get("spec"))
-        namespace = {"environment": {"name": resource.name, "inputs": inputs}}
-        return Plan(
+        return _bundle_plan(
             resource.environment_account_id,
-            found[0],
-            found[1],
-            namespace,
+            _version(backend, "environment", state),
+            "infrastructure",
             _environment_role(backend, resource),
+            spec,
+            name=resource.name,
         )
     if kind == "SERVICE_INSTANCE":
-        version = _version(backend, "service", state)
-        found = _section_file(version, "instance_infrastructure")
-        if found is None:
-            return None
         environment = backend.environments[resource.environment_name]
-        service = backend.services[resource.service_name]
         env_view = _environment_view(backend, environment)
-        namespace = {
-            "service": _service_view(service),
+        context = {
+            "service": _service_view(backend.services[resource.service_name]),
             "service_instance": {
-                "name": resource.name,
-                "inputs": _instance_inputs(backend, resource, state),
                 "components": {
                     "default": _component_view(backend, resource.service_name, resource.name)
                 },
@@ -354,83 +426,33 @@ def _plan(backend: Any, resource: Any, deployment: Any) -> Optional[Plan]:
             },
             "environment": env_view,
         }
-        return Plan(
+        return _bundle_plan(
             environment.environment_account_id,
-            found[0],
-            found[1],
-            namespace,
+            _version(backend, "service", state),
+            "instance_infrastructure",
             _environment_role(backend, environment),
+            spec,
+            service=resource.service_name,
+            instance=resource.name,
+            context=context,
         )
     if kind == "SERVICE_PIPELINE":
-        version = _version(backend, "service", state)
-        found = _section_file(version, "pipeline_infrastructure")
-        if found is None:
-            return None
         service = backend.services[resource.name]
-        pipeline_inputs = check_service_spec(version, state.get("spec"), instances=[]).get(
-            "pipeline", {}
+        return _bundle_plan(
+            backend.account_id,
+            _version(backend, "service", state),
+            "pipeline_infrastructure",
+            backend.account_settings.get("pipelineServiceRoleArn"),
+            spec,
+            service=resource.name,
+            pipeline=True,
+            context={
+                "service": _service_view(service),
+                "service_instances": _pipeline_instances(backend, service),
+            },
         )
-        instances = []
-        for instance in service.instances.values():
-            if instance.deletion is not None:
-                continue
-            environment = backend.environments.get(instance.environment_name)
-            instances.append(
-                {
-                    "name": instance.name,
-                    "inputs": _instance_inputs(backend, instance, _target_state(backend, instance)),
-                    "outputs": _outputs(backend, instance),
-                    "environment": _environment_view(backend, environment)
-                    if environment is not None
-                    else {"name": instance.environment_name, "outputs": {}},
-                }
-            )
-        namespace = {
-            "service": _service_view(service),
-            "pipeline": {"inputs": pipeline_inputs},
-            "service_instances": instances,
-        }
-        role = backend.account_settings.get("pipelineServiceRoleArn")
-        return Plan(backend.account_id, found[0], found[1], namespace, role)
     if kind == "COMPONENT":
-        environment = backend.environments.get(resource.environment_name)
-        if (
-            environment is None
-            or bundle_of(_version(backend, "environment", environment.state())) is None
-        ):
-            return None
-        try:
-            manifest = read_yaml(resource.manifest)
-            templates = manifest["infrastructure"]["templates"]
-            file = str(templates[0]["file"])
-        except Exception:
-            return None
-        found = cloudformation_entry(templates, {file: state.get("templateFile", "")})
-        if found is None:
-            return None
-        namespace = {
-            "component": {"name": resource.name},
-            "environment": _environment_view(backend, environment),
-        }
-        service_name, instance_name = state.get("serviceName"), state.get("serviceInstanceName")
-        if service_name and instance_name and service_name in backend.services:
-            instance = backend.services[service_name].instances.get(instance_name)
-            namespace["service"] = {"name": service_name}
-            namespace["service_instance"] = {
-                "name": instance_name,
-                "inputs": _instance_inputs(backend, instance, _target_state(backend, instance))
-                if instance is not None
-                else {},
-            }
-        connection = backend.managed_connections.get(
-            environment.environment_account_connection_id or ""
-        )
-        role = environment.component_role_arn or (
-            connection.component_role_arn if connection is not None else None
-        )
-        return Plan(
-            environment.environment_account_id, f"component/{found[0]}", found[1], namespace, role
-        )
+        return _component_plan(backend, resource, state)
     return None
 
 
@@ -476,25 +498,35 @@ def _current_stack(backend: Any, resource: Any, account_id: str) -> Any:
     return None if stack.status in DELETED_STATUSES else stack
 
 
-def _apply_stack(backend: Any, resource: Any, plan: Plan, template: str) -> Any:
+def _update(stack: Any, text: str, role: Optional[str]) -> None:
+    """Set a stack's template to `text` (moto builds the stack from its JSON form)."""
+    stack.update(load_template(text, stack.name), role)
+    stack.template = text
+
+
+def _apply_stack(backend: Any, resource: Any, plan: Plan, text: str, template: str) -> Any:
+    """Create or update the resource's stack. moto's CloudFormation builds it from the
+    template as JSON (its own YAML reader misreads some short forms, such as a `!GetAtt` list),
+    and the stack then holds the rendered text itself, as GetTemplate shows it on AWS."""
     from moto.cloudformation.models import cloudformation_backends
 
     region = backend.region_name
     cloudformation = cloudformation_backends[plan.account_id][region]
     stack = _current_stack(backend, resource, plan.account_id)
     if stack is not None:
-        previous = stack.template
+        previous = cast(str, stack.template)
         try:
             cloudformation.update_stack(
                 name=stack.stack_id, template=template, role_arn=plan.role, parameters=[], tags=None
             )
         except Exception:
             try:  # roll back, as CloudFormation does
-                stack.update(cast(str, previous), plan.role)
+                _update(stack, previous, plan.role)
             except Exception:
                 pass
             stack.status = "UPDATE_ROLLBACK_COMPLETE"
             raise
+        stack.template = text
         return stack
     name = _stack_name(resource)
     tags = {"proton:" + resource.target_resource_type.lower().replace("_", "-"): resource.arn}
@@ -509,6 +541,7 @@ def _apply_stack(backend: Any, resource: Any, plan: Plan, template: str) -> Any:
             except Exception:
                 cloudformation.stacks.pop(half_made.stack_id, None)
         raise
+    stack.template = text
     resource.provisioned_stack = (plan.account_id, region, stack.stack_id)
     return stack
 
@@ -533,8 +566,12 @@ def deploy(backend: Any, resource: Any, deployment: Any) -> None:
         deployment.fail(f"Provisioning needs CloudFormation: {missing}")
         return
     try:
-        template = load_template(render(plan.source, plan.namespace, plan.file), plan.file)
-    except RenderError as error:
+        text = plan.text()
+        template = load_template(text, plan.file)  # refuses what is no CloudFormation template
+    except SpecFault as fault:
+        deployment.fail(f"Invalid inputs: {fault.reason}")
+        return
+    except (RenderFault, RenderError, UsageFault) as error:
         deployment.fail(f"Rendering failed: {error}")
         return
     before = _current_stack(backend, resource, plan.account_id)
@@ -542,7 +579,7 @@ def deploy(backend: Any, resource: Any, deployment: Any) -> None:
     deployment.stack_before = (before.template, plan.role) if before is not None else None
     deployment.stack_account = plan.account_id
     try:
-        stack = _apply_stack(backend, resource, plan, template)
+        stack = _apply_stack(backend, resource, plan, text, template)
     except Exception as error:
         reason = getattr(error, "message", None) or str(error) or type(error).__name__
         deployment.fail(
@@ -575,7 +612,7 @@ def revert(backend: Any, resource: Any, deployment: Any) -> None:
             resource.provisioned_resources = []
         else:
             template, role = deployment.stack_before
-            stack.update(template, role)
+            _update(stack, template, role)
     except Exception:
         return
 
