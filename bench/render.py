@@ -7,6 +7,7 @@ checked against the bundle's schema with its defaults, the namespace built and t
 Bare Jinja2: the same IaC file compiled once by a plain `jinja2.Environment` with Proton's
 filters, rendered with the finished namespace: the floor of any renderer of that text."""
 
+import json
 import statistics
 from pathlib import Path
 from typing import Any
@@ -23,30 +24,8 @@ SAMPLES = Path(__file__).resolve().parent.parent / "tests" / "samples"
 BUNDLE = SAMPLES / "load-balanced-fargate-svc" / "v1"
 SPEC = (SAMPLES / "load-balanced-fargate-svc.spec.yaml").read_text()
 TARGET = {"service": "frontend", "instance": "frontend-dev"}
-CONTEXT = {
-    "environment": {
-        "outputs": {
-            "ClusterName": "cluster",
-            "ServiceTaskDefExecutionRoleArn": "arn:aws:iam::123456789012:role/exec",
-            "SNSTopicArn": "arn:aws:sns:us-east-1:123456789012:ping",
-            "SNSRegion": "us-east-1",
-            "VpcId": "vpc-0123",
-            "PublicSubnetOne": "subnet-0001",
-            "PublicSubnetTwo": "subnet-0002",
-            "CloudMapNamespaceId": "ns-0123",
-        }
-    },
-    "service_instance": {
-        "components": {
-            "default": {
-                "outputs": {
-                    "BucketName": "frontend-bucket",
-                    "BucketPolicyArn": "arn:aws:iam::123456789012:policy/frontend-bucket",
-                }
-            }
-        }
-    },
-}
+#: The outputs of the instance's environment and component.
+CONTEXT = json.loads((SAMPLES / "load-balanced-fargate-svc.context.json").read_text())
 
 
 def measure(settings: Settings) -> dict[str, Any]:

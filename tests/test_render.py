@@ -28,22 +28,11 @@ FARGATE_ENV = SAMPLES / "fargate-env" / "v1"
 FARGATE_SVC = SAMPLES / "load-balanced-fargate-svc" / "v1"
 ENV_SPEC = (SAMPLES / "fargate-env.spec.yaml").read_text()
 SVC_SPEC = (SAMPLES / "load-balanced-fargate-svc.spec.yaml").read_text()
-#: What the fargate-env sample's stack outputs (the service instance reads them).
-ENV_OUTPUTS = {
-    "ClusterName": "fargate-env-dev-cluster",
-    "ServiceTaskDefExecutionRoleArn": "arn:aws:iam::123456789012:role/exec",
-    "SNSTopicArn": "arn:aws:sns:us-east-1:123456789012:ping",
-    "SNSRegion": "us-east-1",
-    "VpcId": "vpc-0123",
-    "PublicSubnetOne": "subnet-0001",
-    "PublicSubnetTwo": "subnet-0002",
-    "CloudMapNamespaceId": "ns-0123",
-}
-#: A directly defined component's outputs: one policy ARN and one plain value.
-COMPONENT_OUTPUTS = {
-    "BucketName": "frontend-bucket",
-    "BucketPolicyArn": "arn:aws:iam::123456789012:policy/frontend-bucket-access",
-}
+#: What a deployment of the service sample knew: its environment's and its component's outputs.
+CONTEXT_FILE = SAMPLES / "load-balanced-fargate-svc.context.json"
+CONTEXT = json.loads(CONTEXT_FILE.read_text())
+ENV_OUTPUTS = CONTEXT["environment"]["outputs"]
+COMPONENT_OUTPUTS = CONTEXT["service_instance"]["components"]["default"]["outputs"]
 REPOSITORY = {
     "repository_connection_arn": "arn:aws:codestar-connections:us-east-1:123456789012:connection/c",
     "repository_id": "me/frontend",
@@ -89,10 +78,7 @@ def render_with_component(cfn: str, outputs: dict, **context) -> str:
 
 
 def instance_context(components: bool = True) -> dict:
-    context: dict = {"environment": {"outputs": ENV_OUTPUTS}}
-    if components:
-        context["service_instance"] = {"components": {"default": {"outputs": COMPONENT_OUTPUTS}}}
-    return context
+    return CONTEXT if components else {"environment": CONTEXT["environment"]}
 
 
 def fargate_instance(name: str = "frontend-dev", components: bool = True) -> str:
@@ -441,8 +427,6 @@ def run(*arguments: str, stdin: str = "") -> subprocess.CompletedProcess:
 
 
 def test_command_prints_what_the_function_renders(tmp_path):
-    context = tmp_path / "context.json"
-    context.write_text(json.dumps(instance_context()))
     done = run(
         str(FARGATE_SVC),
         "--spec",
@@ -452,7 +436,7 @@ def test_command_prints_what_the_function_renders(tmp_path):
         "--instance",
         "frontend-dev",
         "--context",
-        str(context),
+        str(CONTEXT_FILE),
         stdin=SVC_SPEC,
     )
     assert (done.returncode, done.stdout, done.stderr) == (0, fargate_instance(), "")

@@ -246,15 +246,6 @@ class TemplatesMixin(BackendParts):
     def templates_of(self, kind: TemplateKind) -> dict[str, Template]:
         return self.environment_templates if kind is ENVIRONMENT else self.service_templates
 
-    def template_version_named(
-        self, kind_name: str, name: str, major: str, minor: str
-    ) -> Optional[TemplateVersion]:
-        """The version, if it exists, of the "environment" or "service" template `name`."""
-        template = self.templates_of(ENVIRONMENT if kind_name == "environment" else SERVICE).get(
-            name
-        )
-        return template.version(major, minor) if template is not None else None
-
     def template(self, name: str, kind: TemplateKind = ENVIRONMENT) -> Template:
         template = self.templates_of(kind).get(name)
         if template is None:

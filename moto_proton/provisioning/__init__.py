@@ -1,6 +1,8 @@
-"""Real provisioning (spec §15.7): template bundles read from moto's S3, spec inputs checked
-against the bundle's schema, IaC files rendered with Jinja2 and deployed as moto CloudFormation
-stacks in the account AWS would use, stack outputs captured, and Proton's EventBridge events.
+"""Real provisioning: template bundles read from moto's S3, spec inputs checked against the
+bundle's schema, IaC files rendered (`offline.render_bundle`, the function behind
+`moto-proton render`) and deployed as moto CloudFormation stacks in the account AWS would use,
+stack outputs captured, and Proton's EventBridge events. What a deployment renders is the
+backend's to say (`moto_proton.models.provisioned`): nothing here reads the backend's models.
 
 Everything here is inert for template versions without a bundle: the lenient behaviour of the
 mock (registration succeeds, nothing rendered, no stack) stays. Needs the `provisioning` extra:
@@ -15,8 +17,7 @@ from typing import Any, Optional, cast
 from ..exceptions import ValidationException
 from ..specs import parse_environment_spec, parse_service_spec
 from ..switches import bundles_required
-from ..yaml_documents import read_yaml
-from .bundle import Bundle, BundleError, cloudformation_entry, read_bundle
+from .bundle import Bundle, BundleError, read_bundle
 from .events import DETAIL_TYPES, put_event, resource_detail
 from .inputs import check_inputs, check_type
 from .offline import (
@@ -29,7 +30,7 @@ from .offline import (
     merged,
     render_bundle,
 )
-from .render import RenderError, load_template, render
+from .render import RenderError, load_template
 
 INSTALL_HINT = "pip install 'moto-proton[provisioning]'"
 #: Capabilities AWS passes on (samples carry IAM resources and a SAM Transform).
@@ -40,6 +41,7 @@ __all__ = [
     "CAPABILITIES",
     "INSTALL_HINT",
     "Bundle",
+    "Plan",
     "BundleError",
     "bundle_of",
     "check_environment_spec",
@@ -217,82 +219,7 @@ def check_service_spec(
     return checked
 
 
-# -- the namespaces of 15.4 -------------------------------------------------------------------
-
-
-def _version(backend: Any, kind_name: str, state: dict[str, Any]) -> Any:
-    """The template version a deployment's target state names (None without one)."""
-    if "templateMajorVersion" not in state:
-        return None
-    return backend.template_version_named(
-        kind_name,
-        state.get("templateName", ""),
-        state["templateMajorVersion"],
-        state.get("templateMinorVersion", ""),
-    )
-
-
-def _outputs(backend: Any, resource: Any) -> dict[str, str]:
-    """What a resource's dependants see: the outputs of its deployment in force (the current one
-    once it produced outputs and did not fail, else the last that succeeded)."""
-    chosen: Optional[str] = resource.last_succeeded_deployment_id
-    current = backend.deployments.get(resource.last_attempted_deployment_id)
-    if current is not None and current.id in resource.outputs and current.status != "FAILED":
-        chosen = current.id
-    return {
-        o["key"]: o.get("valueString", "")
-        for o in resource.outputs.get(chosen or "", [])
-        if "key" in o
-    }
-
-
-def _target_state(backend: Any, resource: Any) -> dict[str, Any]:
-    current = backend.deployments.get(resource.last_attempted_deployment_id)
-    if current is not None and current.status not in ("FAILED", "CANCELLED", "CANCELLING"):
-        state: dict[str, Any] = current.target_state
-        return state
-    state = resource.state()
-    return state
-
-
-def _environment_view(backend: Any, environment: Any) -> dict[str, Any]:
-    return {
-        "name": environment.name,
-        "account_id": environment.environment_account_id,
-        "outputs": _outputs(backend, environment),
-    }
-
-
-def _instance_inputs(backend: Any, instance: Any, state: dict[str, Any]) -> dict[str, Any]:
-    version = _version(backend, "service", state)
-    parsed = parse_service_spec(state.get("spec") or "", need_instances=False)
-    entry = parsed.instance(instance.name)
-    inputs = entry.inputs if entry is not None else {}
-    bundle = bundle_of(version)
-    if bundle is not None and "service" in bundle.input_types:
-        return check_inputs(
-            bundle.input_types["service"], inputs, f"service instance {instance.name}"
-        )
-    return dict(inputs)
-
-
-def _service_view(service: Any) -> dict[str, Any]:
-    view = {"name": service.name}
-    for member, key in (
-        ("repositoryConnectionArn", "repository_connection_arn"),
-        ("repositoryId", "repository_id"),
-        ("branchName", "branch_name"),
-    ):
-        if service.repository.get(member) is not None:
-            view[key] = service.repository[member]
-    return view
-
-
-def _component_view(backend: Any, service_name: str, instance_name: str) -> dict[str, Any]:
-    component = backend.component_of(service_name, instance_name)
-    if component is None:
-        return {"outputs": {}}
-    return {"name": component.name, "outputs": _outputs(backend, component)}
+# -- deployments ------------------------------------------------------------------------------
 
 
 class Plan:
@@ -303,157 +230,6 @@ class Plan:
         self.file = file
         self.text = text
         self.role = role
-
-
-def _environment_role(backend: Any, environment: Any) -> Optional[str]:
-    if environment.environment_account_connection_id:
-        connection = backend.managed_connections.get(environment.environment_account_connection_id)
-        if connection is not None:
-            role: Optional[str] = connection.role_arn
-            return role
-    role = environment.proton_service_role_arn
-    return role
-
-
-def _bundle_plan(
-    account_id: str,
-    version: Any,
-    folder: str,
-    role: Optional[str],
-    spec: Optional[str],
-    **what: Any,
-) -> Optional[Plan]:
-    """The plan of a bundle's environment, instance or pipeline: rendered by `render_bundle`,
-    the function behind `moto-proton render`, with what only a deployment knows as context."""
-    bundle = bundle_of(version)
-    section = bundle.sections.get(folder) if bundle is not None else None
-    found = section.cloudformation_file() if section is not None else None
-    if bundle is None or found is None:
-        return None
-    return Plan(
-        account_id, f"{folder}/{found[0]}", lambda: render_bundle(bundle, spec or "", **what), role
-    )
-
-
-def _pipeline_instances(backend: Any, service: Any) -> list[dict[str, Any]]:
-    """The pipeline's `service_instances`: each running instance with its own inputs, its
-    outputs and its environment's."""
-    instances = []
-    for instance in service.instances.values():
-        if instance.deletion is not None:
-            continue
-        environment = backend.environments.get(instance.environment_name)
-        instances.append(
-            {
-                "name": instance.name,
-                "inputs": _instance_inputs(backend, instance, _target_state(backend, instance)),
-                "outputs": _outputs(backend, instance),
-                "environment": _environment_view(backend, environment)
-                if environment is not None
-                else {"name": instance.environment_name, "outputs": {}},
-            }
-        )
-    return instances
-
-
-def _component_plan(backend: Any, resource: Any, state: dict[str, Any]) -> Optional[Plan]:
-    environment = backend.environments.get(resource.environment_name)
-    if (
-        environment is None
-        or bundle_of(_version(backend, "environment", environment.state())) is None
-    ):
-        return None
-    try:
-        manifest = read_yaml(resource.manifest)
-        templates = manifest["infrastructure"]["templates"]
-        file = str(templates[0]["file"])
-    except Exception:
-        return None
-    found = cloudformation_entry(templates, {file: state.get("templateFile", "")})
-    if found is None:
-        return None
-    namespace: dict[str, Any] = {
-        "component": {"name": resource.name},
-        "environment": _environment_view(backend, environment),
-    }
-    service_name, instance_name = state.get("serviceName"), state.get("serviceInstanceName")
-    if service_name and instance_name and service_name in backend.services:
-        instance = backend.services[service_name].instances.get(instance_name)
-        namespace["service"] = {"name": service_name}
-        namespace["service_instance"] = {
-            "name": instance_name,
-            "inputs": _instance_inputs(backend, instance, _target_state(backend, instance))
-            if instance is not None
-            else {},
-        }
-    connection = backend.managed_connections.get(
-        environment.environment_account_connection_id or ""
-    )
-    role = environment.component_role_arn or (
-        connection.component_role_arn if connection is not None else None
-    )
-    path = f"component/{found[0]}"
-    return Plan(
-        environment.environment_account_id, path, lambda: render(found[1], namespace, path), role
-    )
-
-
-def _plan(backend: Any, resource: Any, deployment: Any) -> Optional[Plan]:
-    kind = resource.target_resource_type
-    state = deployment.target_state
-    spec = state.get("spec")
-    if kind == "ENVIRONMENT":
-        if resource.provisioning_repository is not None:
-            return None
-        return _bundle_plan(
-            resource.environment_account_id,
-            _version(backend, "environment", state),
-            "infrastructure",
-            _environment_role(backend, resource),
-            spec,
-            name=resource.name,
-        )
-    if kind == "SERVICE_INSTANCE":
-        environment = backend.environments[resource.environment_name]
-        env_view = _environment_view(backend, environment)
-        context = {
-            "service": _service_view(backend.services[resource.service_name]),
-            "service_instance": {
-                "components": {
-                    "default": _component_view(backend, resource.service_name, resource.name)
-                },
-                "environment": env_view,
-            },
-            "environment": env_view,
-        }
-        return _bundle_plan(
-            environment.environment_account_id,
-            _version(backend, "service", state),
-            "instance_infrastructure",
-            _environment_role(backend, environment),
-            spec,
-            service=resource.service_name,
-            instance=resource.name,
-            context=context,
-        )
-    if kind == "SERVICE_PIPELINE":
-        service = backend.services[resource.name]
-        return _bundle_plan(
-            backend.account_id,
-            _version(backend, "service", state),
-            "pipeline_infrastructure",
-            backend.account_settings.get("pipelineServiceRoleArn"),
-            spec,
-            service=resource.name,
-            pipeline=True,
-            context={
-                "service": _service_view(service),
-                "service_instances": _pipeline_instances(backend, service),
-            },
-        )
-    if kind == "COMPONENT":
-        return _component_plan(backend, resource, state)
-    return None
 
 
 # -- stacks -----------------------------------------------------------------------------------
@@ -546,13 +322,20 @@ def _apply_stack(backend: Any, resource: Any, plan: Plan, text: str, template: s
     return stack
 
 
-def deploy(backend: Any, resource: Any, deployment: Any) -> None:
+def deploy(
+    backend: Any,
+    resource: Any,
+    deployment: Any,
+    plan_of: Callable[[Any, Any, Any], Optional[Plan]],
+) -> None:
     """Render and deploy a bundle-backed resource's IaC file as a moto CloudFormation stack;
-    any fault fails the deployment with its reason (never an error of the Proton call)."""
+    any fault fails the deployment with its reason (never an error of the Proton call).
+    `plan_of(backend, resource, deployment)` is the backend's account of what to render
+    (None: nothing to provision)."""
     if deployment.fails_with:  # a test asked this deployment to fail
         return
     try:
-        plan = _plan(backend, resource, deployment)
+        plan = plan_of(backend, resource, deployment)
     except ValidationException as error:
         deployment.fail(f"Invalid inputs: {error.message}")
         return
