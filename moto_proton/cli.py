@@ -74,15 +74,18 @@ class _Fault(Exception):
     """An input that can't be rendered: exit 1."""
 
 
+def _failed(message: str) -> int:
+    """Say why rendering failed, on one line of stderr (exit 1)."""
+    print(f"{PROG} render: " + " ".join(message.split("\n")), file=sys.stderr)
+    return 1
+
+
 def _render(arguments: argparse.Namespace) -> int:
     for module in ("jinja2", "jsonschema"):
         if importlib.util.find_spec(module) is None:
             from .provisioning import INSTALL_HINT
 
-            print(
-                f"{PROG} render: needs {module}; install the extra: {INSTALL_HINT}", file=sys.stderr
-            )
-            return 1
+            return _failed(f"needs {module}; install the extra: {INSTALL_HINT}")
     from .provisioning.offline import (
         RenderFault,
         SpecFault,
@@ -112,22 +115,17 @@ def _render(arguments: argparse.Namespace) -> int:
             with open(arguments.output, "w", encoding="utf-8") as output:
                 output.write(text)
     except (_Usage, UsageFault) as fault:
-        arguments.usage(str(fault))
+        arguments.usage(" ".join(str(fault).split("\n")))
     except SpecFault as fault:
-        print(f"{PROG} render: {spec_name}: {fault.reason}", file=sys.stderr)
-        return 1
+        return _failed(f"{spec_name}: {fault.reason}")
     except TemplateFault as fault:
-        print(f"{PROG} render: {arguments.bundle}: {fault}", file=sys.stderr)
-        return 1
+        return _failed(f"{arguments.bundle}: {fault}")
     except (_Fault, RenderFault) as fault:
-        print(f"{PROG} render: {fault}", file=sys.stderr)
-        return 1
+        return _failed(str(fault))
     except OSError as error:  # the output file
-        print(f"{PROG} render: {error.filename}: {error.strerror}", file=sys.stderr)
-        return 1
+        return _failed(f"{error.filename}: {error.strerror}")
     except Exception as error:  # never a traceback
-        print(f"{PROG} render: {type(error).__name__}: {error}", file=sys.stderr)
-        return 1
+        return _failed(f"{type(error).__name__}: {error}")
     return 0
 
 

@@ -3,6 +3,7 @@ and on the examples of the User Guide's parameter-filters page, and what the emu
 is what the command prints."""
 
 import json
+import shutil
 import subprocess
 import sys
 import tarfile
@@ -368,6 +369,17 @@ def test_tar_gz_bundle_with_one_leading_folder_renders_like_the_folder(tmp_path)
     what = {"service": "frontend", "instance": "frontend-dev", "context": instance_context()}
     assert render_bundle(load_bundle(str(archive)), SVC_SPEC, **what) == render_bundle(
         load_bundle(str(FARGATE_SVC)), SVC_SPEC, **what
+    )
+
+
+def test_hidden_files_of_a_bundle_folder_are_no_part_of_it(tmp_path):
+    bundle = tmp_path / "fargate-env"
+    shutil.copytree(FARGATE_ENV, bundle)
+    (bundle / ".DS_Store").write_bytes(b"\x00\x87\xff")
+    (bundle / ".git" / "objects").mkdir(parents=True)
+    (bundle / ".git" / "objects" / "pack").write_bytes(b"\xff" * 10)
+    assert render_bundle(load_bundle(str(bundle)), ENV_SPEC, name="dev") == render_bundle(
+        load_bundle(str(FARGATE_ENV)), ENV_SPEC, name="dev"
     )
 
 

@@ -68,9 +68,13 @@ def _bundle_kind(files: Mapping[str, bytes]) -> tuple[str, Optional[str]]:
 
 
 def _folder_files(path: str) -> dict[str, bytes]:
+    """The files of a bundle folder; hidden ones (`.git/`, `.DS_Store`) are no part of it."""
     files: dict[str, bytes] = {}
-    for folder, _, names in os.walk(path):
+    for folder, folders, names in os.walk(path):
+        folders[:] = [name for name in folders if not name.startswith(".")]
         for name in names:
+            if name.startswith("."):
+                continue
             full = os.path.join(folder, name)
             relative = os.path.relpath(full, path).replace(os.sep, "/")
             with open(full, "rb") as file:
