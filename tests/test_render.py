@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from moto_proton.provisioning import (
+    RenderFault,
     SpecFault,
     TemplateFault,
     UsageFault,
@@ -381,6 +382,18 @@ def test_hidden_files_of_a_bundle_folder_are_no_part_of_it(tmp_path):
     assert render_bundle(load_bundle(str(bundle)), ENV_SPEC, name="dev") == render_bundle(
         load_bundle(str(FARGATE_ENV)), ENV_SPEC, name="dev"
     )
+
+
+def test_a_bundle_without_an_iac_folder_or_schema_is_a_render_fault(tmp_path):
+    (tmp_path / "schema").mkdir()
+    (tmp_path / "schema" / "schema.yaml").write_text(SCHEMA)
+    with pytest.raises(RenderFault, match="has neither infrastructure/ nor instance_"):
+        load_bundle(str(tmp_path))
+    (tmp_path / "instance_infrastructure").mkdir()
+    (tmp_path / "instance_infrastructure" / "manifest.yaml").write_text(MANIFEST)
+    (tmp_path / "schema" / "schema.yaml").unlink()
+    with pytest.raises(RenderFault, match="schema/schema.yaml: missing"):
+        load_bundle(str(tmp_path))
 
 
 @pytest.mark.parametrize(

@@ -56,7 +56,7 @@ class UsageFault(Exception):
     conflicting choice (exit 2)."""
 
 
-def _bundle_kind(files: Mapping[str, bytes]) -> tuple[str, Optional[str]]:
+def _bundle_kind(files: Mapping[str, bytes], location: str) -> tuple[str, Optional[str]]:
     """("environment" or "service", the provisioning to read it with), from its folders."""
     folders = {part for name in files for part in name.split("/")[:2]}
     if INSTANCE_FOLDER in folders:
@@ -64,7 +64,7 @@ def _bundle_kind(files: Mapping[str, bytes]) -> tuple[str, Optional[str]]:
         return "service", None if PIPELINE_FOLDER in folders else CUSTOMER_MANAGED
     if ENVIRONMENT_FOLDER in folders:
         return "environment", None
-    raise RenderFault("bundle", f"has neither {ENVIRONMENT_FOLDER}/ nor {INSTANCE_FOLDER}/")
+    raise RenderFault(location, f"has neither {ENVIRONMENT_FOLDER}/ nor {INSTANCE_FOLDER}/")
 
 
 def _folder_files(path: str) -> dict[str, bytes]:
@@ -85,7 +85,7 @@ def _folder_files(path: str) -> dict[str, bytes]:
 def bundle_from_files(files: Mapping[str, bytes], location: str = "bundle") -> Bundle:
     """A bundle from its files (path inside the bundle -> bytes; one leading folder allowed);
     its folders decide whether it is an environment or a service template."""
-    kind, provisioning = _bundle_kind(files)
+    kind, provisioning = _bundle_kind(files, location)
     try:
         return bundle_of_files(dict(files), location, kind, provisioning, check_type)
     except BundleError as error:
