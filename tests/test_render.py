@@ -563,8 +563,9 @@ def test_command_names_the_extra_when_jinja_is_missing():
 
 
 def test_deployed_stacks_hold_what_the_renderer_prints(proton):
-    """An environment and a service instance that reads its outputs and account: the stacks'
-    templates equal `render_bundle` of the same bundles, specs and outputs."""
+    """An environment, a service instance that reads its outputs and account, and the
+    service's pipeline that reads the instance's: the stacks' templates equal `render_bundle`
+    of the same bundles, specs and outputs."""
     provisioned.env_template(proton)
     environment = provisioned.create_env(proton, "dev", "tier: dev\n")
     mgmt = proton.client(account_id=provisioned.MGMT)
@@ -613,3 +614,25 @@ def test_deployed_stacks_hold_what_the_renderer_prints(proton):
     ]
     assert env_cfn.get_template(StackName=stacks[0])["TemplateBody"] == expected
     assert f"Value: '{provisioned.ENV}'" in expected
+    # The pipeline (in the management account) saw the instance with its outputs.
+    instance_outputs = provisioned.outputs(
+        mgmt.list_service_instance_outputs(serviceName="orders", serviceInstanceName="one")[
+            "outputs"
+        ]
+    )
+    context = {
+        "service": {"repository_id": "me/orders", "branch_name": "main"},
+        "service_instances": [
+            {
+                "name": "one",
+                "inputs": {"size": 3},
+                "outputs": instance_outputs,
+                "environment": {"name": "dev", "outputs": env_outputs},
+            }
+        ],
+    }
+    pipeline = render_bundle(svc_bundle, spec, service="orders", pipeline=True, context=context)
+    mgmt_cfn = proton.client("cloudformation", account_id=provisioned.MGMT)
+    (pipeline_stack,) = mgmt_cfn.describe_stacks()["Stacks"]
+    assert mgmt_cfn.get_template(StackName=pipeline_stack["StackName"])["TemplateBody"] == pipeline
+    assert "Value: '/orders/one/queue build'" in pipeline
