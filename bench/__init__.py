@@ -7,7 +7,7 @@ import time
 from datetime import datetime, timezone
 from typing import Any, Optional
 
-from . import inprocess, isolation, report, server
+from . import inprocess, isolation, render, report, server
 from .timing import Settings
 
 __all__ = ["Settings", "run"]
@@ -24,6 +24,7 @@ def run(quick: bool = True, scale: Optional[tuple[int, ...]] = None) -> dict[str
         "machine": report.machine(),
         "settings": {**settings.__dict__},
         "in_process": inprocess.measure(settings),
+        "render": render.measure(settings),
         "server_rps": server.measure(settings),
         "isolation": isolation.measure(settings),
     }

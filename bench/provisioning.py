@@ -2,14 +2,13 @@
 
 Proton's side: CreateEnvironment of a bundle-backed template version, then one GetEnvironment,
 whose deployment has SUCCEEDED (the bundle's Jinja CloudFormation rendered into a moto stack).
-CloudFormation's side: `create_stack` with the same rendered template (as JSON, what the plugin
-hands moto), then one `describe_stacks`, whose stack is CREATE_COMPLETE. Both run under the
+CloudFormation's side: `create_stack` with the same rendered template (the text the plugin's
+stack holds), then one `describe_stacks`, whose stack is CREATE_COMPLETE. Both run under the
 caller's `mock_aws`, in one Region of their own that is emptied (Proton, CloudFormation, SQS)
 and set up again ahead of every timed batch."""
 
 import io
 import itertools
-import json
 import statistics
 import tarfile
 from collections.abc import Callable
@@ -63,14 +62,9 @@ _names = itertools.count()
 
 
 def rendered(name: str) -> str:
-    """What the plugin hands moto's CloudFormation for an environment called `name`."""
-    return json.dumps(
-        {
-            "Resources": {
-                "Queue": {"Type": "AWS::SQS::Queue", "Properties": {"QueueName": f"{name}-dev"}}
-            },
-            "Outputs": {"QueueArn": {"Value": {"Fn::GetAtt": ["Queue", "Arn"]}}},
-        }
+    """What the plugin renders for an environment called `name` (the stack's template)."""
+    return CLOUDFORMATION.replace("{{ environment.name }}", name).replace(
+        "{{ environment.inputs.tier }}", "dev"
     )
 
 
@@ -144,8 +138,7 @@ def _check_same_template(proton: Any, cloudformation: Any) -> None:
     resources = proton.list_environment_provisioned_resources(environmentName=name)
     stack_name = resources["provisionedResources"][0]["name"]
     body = cloudformation.get_template(StackName=stack_name)["TemplateBody"]
-    found = json.loads(body) if isinstance(body, str) else body  # botocore decodes JSON
-    if found != json.loads(rendered(name)):
+    if body != rendered(name):
         raise RuntimeError(f"the plugin rendered another template: {body}")
 
 

@@ -231,6 +231,25 @@ def _provisioning_rows(results: dict[str, Any]) -> list[Row]:
     ]
 
 
+def _render_rows(results: dict[str, Any]) -> list[Row]:
+    render = results["render"]
+    per_call, rps, spread = render["per_call_us"], render["renders_per_second"], render["spread"]
+    ratio = per_call["render_bundle"] / per_call["bare_jinja2"]
+    return [
+        (
+            "render_bundle (spec, schema, namespace, Jinja)",
+            f"{rps['render_bundle']:,.0f} /s",
+            f"{per_call['render_bundle']:,.0f} us, IQR {spread['render_bundle']:.0%}  "
+            f"{ratio:.2f}x bare Jinja2",
+        ),
+        (
+            "bare Jinja2, same text, compiled once",
+            f"{rps['bare_jinja2']:,.0f} /s",
+            f"{per_call['bare_jinja2']:,.0f} us, IQR {spread['bare_jinja2']:.0%}",
+        ),
+    ]
+
+
 def _isolation_rows(results: dict[str, Any]) -> list[Row]:
     isolation = results["isolation"]
     rows: list[Row] = []
@@ -292,6 +311,11 @@ def table(results: dict[str, Any]) -> str:
         *_section(
             "Provisioning: one SQS queue stack, through Proton / through CloudFormation",
             _provisioning_rows(results),
+        ),
+        *_section(
+            f"Offline rendering: the load-balanced Fargate service sample's instance "
+            f"({results['render']['bytes']:,} bytes rendered)",
+            _render_rows(results),
         ),
         *_section("Server mode (moto-proton-server subprocess)", server),
         *_section("Cost to the rest of moto (fresh interpreters)", _isolation_rows(results)),

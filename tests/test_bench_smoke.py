@@ -28,6 +28,9 @@ def test_quick_benchmark_runs_every_section():
     assert set(provisioned) == {"proton_environment_deployed", "cloudformation_create_stack"}
     assert all(math.isfinite(us) and us > 0 for us in provisioned.values())
     assert results["in_process"]["memory"]["bytes_per_connection"] > 0
+    rendered = results["render"]["renders_per_second"]
+    assert set(rendered) == {"render_bundle", "bare_jinja2"}
+    assert all(math.isfinite(rps) and rps > 0 for rps in rendered.values())
     assert results["isolation"]["import_ms"]["moto_proton_ms"] >= 0
     assert len(results["targets"]) == 12
     assert {t["status"] for t in results["targets"]} <= {"PASS", "MISS"}

@@ -12,12 +12,12 @@ from moto.core.utils import utcnow
 
 from ..exceptions import ConflictException, ResourceNotFoundException, ValidationException
 from ..quotas import enforce_quota
+from ..specs import parse_service_spec
 from ..yaml_documents import YamlFault, read_yaml
 from .base import BackendParts, OrderedIndex, Selection, paged
 from .deployable import BUSY, DELETED, Deployable, deletion_model
 from .idempotency import ClientTokens, fingerprint
 from .services import ServiceInstance
-from .specs import parse_service_spec
 from .templates import SERVICE
 
 

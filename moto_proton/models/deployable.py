@@ -17,6 +17,7 @@ from moto.moto_api._internal.managed_state_model import ManagedState
 
 from .. import provisioning
 from ..exceptions import ConflictException, ResourceNotFoundException, ValidationException
+from . import provisioned
 from .base import BackendParts
 from .deployments import CANCELLING, FAILED, IN_PROGRESS, SUCCEEDED, Deployment
 from .templates import ENVIRONMENT, TemplateVersion
@@ -165,7 +166,8 @@ class DeployableMixin(BackendParts):
         resource.deployment_status = IN_PROGRESS
         resource.deployment_status_message = None
         provisioning.status_changed(self, resource, previous, IN_PROGRESS)
-        provisioning.deploy(self, resource, deployment)  # bundle-backed resources only
+        # Bundle-backed resources only.
+        provisioning.deploy(self, resource, deployment, provisioned.plan)
         return deployment
 
     def target_version(

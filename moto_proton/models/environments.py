@@ -14,11 +14,11 @@ from moto.core.utils import utcnow
 from .. import provisioning
 from ..exceptions import ConflictException, ResourceNotFoundException, ValidationException
 from ..quotas import enforce_quota
+from ..specs import parse_environment_spec
 from .base import BackendParts, OrderedIndex, Selection, paged
 from .connections import CONNECTED, EnvironmentAccountConnection
 from .deployable import DELETED, VersionedDeployable, deletion_model
 from .idempotency import fingerprint
-from .specs import parse_environment_spec
 from .templates import ENVIRONMENT, TemplateVersion, idempotent_create
 
 

@@ -23,6 +23,7 @@ from ..exceptions import (
     ValidationException,
 )
 from ..quotas import enforce_quota, get_quota
+from ..specs import InstanceSpec, ServiceSpec, parse_service_spec, with_current_values
 from .base import BackendParts, OrderedIndex, Selection, instant, paged
 from .deployable import (
     BUSY,
@@ -35,7 +36,6 @@ from .deployable import (
 )
 from .deployments import FAILED, SUCCEEDED
 from .idempotency import ClientTokens, fingerprint
-from .specs import InstanceSpec, ServiceSpec, parse_service_spec, with_current_values
 from .tags import MAX_USER_TAGS
 from .templates import SERVICE, Template, TemplateVersion, idempotent_create
 

@@ -1,6 +1,8 @@
-"""Real provisioning (spec §15.7): template bundles read from moto's S3, spec inputs checked
-against the bundle's schema, IaC files rendered with Jinja2 and deployed as moto CloudFormation
-stacks in the account AWS would use, stack outputs captured, and Proton's EventBridge events.
+"""Real provisioning: template bundles read from moto's S3, spec inputs checked against the
+bundle's schema, IaC files rendered (`offline.render_bundle`, the function behind
+`moto-proton render`) and deployed as moto CloudFormation stacks in the account AWS would use,
+stack outputs captured, and Proton's EventBridge events. What a deployment renders is the
+backend's to say (`moto_proton.models.provisioned`): nothing here reads the backend's models.
 
 Everything here is inert for template versions without a bundle: the lenient behaviour of the
 mock (registration succeeds, nothing rendered, no stack) stays. Needs the `provisioning` extra:
@@ -9,15 +11,26 @@ Jinja2 and jsonschema).
 """
 
 import string
+from collections.abc import Callable
 from typing import Any, Optional, cast
 
 from ..exceptions import ValidationException
+from ..specs import parse_environment_spec, parse_service_spec
 from ..switches import bundles_required
-from ..yaml_documents import read_yaml
-from .bundle import Bundle, BundleError, cloudformation_entry, read_bundle
+from .bundle import Bundle, BundleError, read_bundle
 from .events import DETAIL_TYPES, put_event, resource_detail
 from .inputs import check_inputs, check_type
-from .render import RenderError, load_template, render
+from .offline import (
+    RenderFault,
+    SpecFault,
+    TemplateFault,
+    UsageFault,
+    bundle_from_files,
+    load_bundle,
+    merged,
+    render_bundle,
+)
+from .render import RenderError, load_template
 
 INSTALL_HINT = "pip install 'moto-proton[provisioning]'"
 #: Capabilities AWS passes on (samples carry IAM resources and a SAM Transform).
@@ -28,13 +41,22 @@ __all__ = [
     "CAPABILITIES",
     "INSTALL_HINT",
     "Bundle",
+    "Plan",
     "BundleError",
     "bundle_of",
     "check_environment_spec",
     "check_service_spec",
     "deploy",
+    "load_bundle",
+    "merged",
     "register_version",
     "release",
+    "render_bundle",
+    "RenderFault",
+    "SpecFault",
+    "TemplateFault",
+    "UsageFault",
+    "bundle_from_files",
     "status_changed",
     "version_status_changed",
 ]
@@ -162,8 +184,6 @@ def check_environment_spec(version: Any, spec: Optional[str]) -> dict[str, Any]:
     bundle = bundle_of(version)
     if bundle is None or "environment" not in bundle.input_types:
         return {}
-    from ..models.specs import parse_environment_spec
-
     document = parse_environment_spec(spec or "")
     return check_inputs(bundle.input_types["environment"], document.get("spec"), "environment")
 
@@ -180,8 +200,6 @@ def check_service_spec(
     bundle = bundle_of(version)
     if bundle is None:
         return {}
-    from ..models.specs import parse_service_spec
-
     parsed = (
         parse_service_spec(spec or "", need_instances=False)
         if isinstance(spec, (str, type(None)))
@@ -201,237 +219,17 @@ def check_service_spec(
     return checked
 
 
-# -- the namespaces of 15.4 -------------------------------------------------------------------
-
-
-def _version(backend: Any, kind_name: str, state: dict[str, Any]) -> Any:
-    from ..models.templates import ENVIRONMENT, SERVICE
-
-    kind = ENVIRONMENT if kind_name == "environment" else SERVICE
-    template = backend.templates_of(kind).get(state.get("templateName", ""))
-    if template is None or "templateMajorVersion" not in state:
-        return None
-    return template.version(state["templateMajorVersion"], state.get("templateMinorVersion", ""))
-
-
-def _outputs(backend: Any, resource: Any) -> dict[str, str]:
-    """What a resource's dependants see: the outputs of its deployment in force (the current one
-    once it produced outputs and did not fail, else the last that succeeded)."""
-    chosen: Optional[str] = resource.last_succeeded_deployment_id
-    current = backend.deployments.get(resource.last_attempted_deployment_id)
-    if current is not None and current.id in resource.outputs and current.status != "FAILED":
-        chosen = current.id
-    return {
-        o["key"]: o.get("valueString", "")
-        for o in resource.outputs.get(chosen or "", [])
-        if "key" in o
-    }
-
-
-def _target_state(backend: Any, resource: Any) -> dict[str, Any]:
-    current = backend.deployments.get(resource.last_attempted_deployment_id)
-    if current is not None and current.status not in ("FAILED", "CANCELLED", "CANCELLING"):
-        state: dict[str, Any] = current.target_state
-        return state
-    state = resource.state()
-    return state
-
-
-def _environment_view(backend: Any, environment: Any) -> dict[str, Any]:
-    return {
-        "name": environment.name,
-        "account_id": environment.environment_account_id,
-        "outputs": _outputs(backend, environment),
-    }
-
-
-def _instance_inputs(backend: Any, instance: Any, state: dict[str, Any]) -> dict[str, Any]:
-    version = _version(backend, "service", state)
-    from ..models.specs import parse_service_spec
-
-    parsed = parse_service_spec(state.get("spec") or "", need_instances=False)
-    entry = parsed.instance(instance.name)
-    inputs = entry.inputs if entry is not None else {}
-    bundle = bundle_of(version)
-    if bundle is not None and "service" in bundle.input_types:
-        return check_inputs(
-            bundle.input_types["service"], inputs, f"service instance {instance.name}"
-        )
-    return dict(inputs)
-
-
-def _service_view(service: Any) -> dict[str, Any]:
-    view = {"name": service.name}
-    for member, key in (
-        ("repositoryConnectionArn", "repository_connection_arn"),
-        ("repositoryId", "repository_id"),
-        ("branchName", "branch_name"),
-    ):
-        if service.repository.get(member) is not None:
-            view[key] = service.repository[member]
-    return view
-
-
-def _component_view(backend: Any, service_name: str, instance_name: str) -> dict[str, Any]:
-    component = backend.component_of(service_name, instance_name)
-    if component is None:
-        return {"outputs": {}}
-    return {"name": component.name, "outputs": _outputs(backend, component)}
+# -- deployments ------------------------------------------------------------------------------
 
 
 class Plan:
-    """What one deployment renders and where its stack goes."""
+    """What one deployment renders and where its stack goes: `text()` renders the template."""
 
-    def __init__(
-        self,
-        account_id: str,
-        file: str,
-        source: str,
-        namespace: dict[str, Any],
-        role: Optional[str],
-    ):
+    def __init__(self, account_id: str, file: str, text: Callable[[], str], role: Optional[str]):
         self.account_id = account_id
         self.file = file
-        self.source = source
-        self.namespace = namespace
+        self.text = text
         self.role = role
-
-
-def _section_file(version: Any, folder: str) -> Optional[tuple[str, str]]:
-    bundle = bundle_of(version)
-    section = bundle.sections.get(folder) if bundle is not None else None
-    if section is None:
-        return None
-    found = section.cloudformation_file()
-    return (f"{folder}/{found[0]}", found[1]) if found else None
-
-
-def _environment_role(backend: Any, environment: Any) -> Optional[str]:
-    if environment.environment_account_connection_id:
-        connection = backend.managed_connections.get(environment.environment_account_connection_id)
-        if connection is not None:
-            role: Optional[str] = connection.role_arn
-            return role
-    role = environment.proton_service_role_arn
-    return role
-
-
-def _plan(backend: Any, resource: Any, deployment: Any) -> Optional[Plan]:
-    kind = resource.target_resource_type
-    state = deployment.target_state
-    namespace: dict[str, Any]
-    if kind == "ENVIRONMENT":
-        version = _version(backend, "environment", state)
-        found = _section_file(version, "infrastructure")
-        if found is None or resource.provisioning_repository is not None:
-            return None
-        inputs = check_environment_spec(version, state.get("spec"))
-        namespace = {"environment": {"name": resource.name, "inputs": inputs}}
-        return Plan(
-            resource.environment_account_id,
-            found[0],
-            found[1],
-            namespace,
-            _environment_role(backend, resource),
-        )
-    if kind == "SERVICE_INSTANCE":
-        version = _version(backend, "service", state)
-        found = _section_file(version, "instance_infrastructure")
-        if found is None:
-            return None
-        environment = backend.environments[resource.environment_name]
-        service = backend.services[resource.service_name]
-        env_view = _environment_view(backend, environment)
-        namespace = {
-            "service": _service_view(service),
-            "service_instance": {
-                "name": resource.name,
-                "inputs": _instance_inputs(backend, resource, state),
-                "components": {
-                    "default": _component_view(backend, resource.service_name, resource.name)
-                },
-                "environment": env_view,
-            },
-            "environment": env_view,
-        }
-        return Plan(
-            environment.environment_account_id,
-            found[0],
-            found[1],
-            namespace,
-            _environment_role(backend, environment),
-        )
-    if kind == "SERVICE_PIPELINE":
-        version = _version(backend, "service", state)
-        found = _section_file(version, "pipeline_infrastructure")
-        if found is None:
-            return None
-        service = backend.services[resource.name]
-        pipeline_inputs = check_service_spec(version, state.get("spec"), instances=[]).get(
-            "pipeline", {}
-        )
-        instances = []
-        for instance in service.instances.values():
-            if instance.deletion is not None:
-                continue
-            environment = backend.environments.get(instance.environment_name)
-            instances.append(
-                {
-                    "name": instance.name,
-                    "inputs": _instance_inputs(backend, instance, _target_state(backend, instance)),
-                    "outputs": _outputs(backend, instance),
-                    "environment": _environment_view(backend, environment)
-                    if environment is not None
-                    else {"name": instance.environment_name, "outputs": {}},
-                }
-            )
-        namespace = {
-            "service": _service_view(service),
-            "pipeline": {"inputs": pipeline_inputs},
-            "service_instances": instances,
-        }
-        role = backend.account_settings.get("pipelineServiceRoleArn")
-        return Plan(backend.account_id, found[0], found[1], namespace, role)
-    if kind == "COMPONENT":
-        environment = backend.environments.get(resource.environment_name)
-        if (
-            environment is None
-            or bundle_of(_version(backend, "environment", environment.state())) is None
-        ):
-            return None
-        try:
-            manifest = read_yaml(resource.manifest)
-            templates = manifest["infrastructure"]["templates"]
-            file = str(templates[0]["file"])
-        except Exception:
-            return None
-        found = cloudformation_entry(templates, {file: state.get("templateFile", "")})
-        if found is None:
-            return None
-        namespace = {
-            "component": {"name": resource.name},
-            "environment": _environment_view(backend, environment),
-        }
-        service_name, instance_name = state.get("serviceName"), state.get("serviceInstanceName")
-        if service_name and instance_name and service_name in backend.services:
-            instance = backend.services[service_name].instances.get(instance_name)
-            namespace["service"] = {"name": service_name}
-            namespace["service_instance"] = {
-                "name": instance_name,
-                "inputs": _instance_inputs(backend, instance, _target_state(backend, instance))
-                if instance is not None
-                else {},
-            }
-        connection = backend.managed_connections.get(
-            environment.environment_account_connection_id or ""
-        )
-        role = environment.component_role_arn or (
-            connection.component_role_arn if connection is not None else None
-        )
-        return Plan(
-            environment.environment_account_id, f"component/{found[0]}", found[1], namespace, role
-        )
-    return None
 
 
 # -- stacks -----------------------------------------------------------------------------------
@@ -476,25 +274,35 @@ def _current_stack(backend: Any, resource: Any, account_id: str) -> Any:
     return None if stack.status in DELETED_STATUSES else stack
 
 
-def _apply_stack(backend: Any, resource: Any, plan: Plan, template: str) -> Any:
+def _update(stack: Any, text: str, role: Optional[str]) -> None:
+    """Set a stack's template to `text` (moto builds the stack from its JSON form)."""
+    stack.update(load_template(text, stack.name), role)
+    stack.template = text
+
+
+def _apply_stack(backend: Any, resource: Any, plan: Plan, text: str, template: str) -> Any:
+    """Create or update the resource's stack. moto's CloudFormation builds it from the
+    template as JSON (its own YAML reader misreads some short forms, such as a `!GetAtt` list),
+    and the stack then holds the rendered text itself, as GetTemplate shows it on AWS."""
     from moto.cloudformation.models import cloudformation_backends
 
     region = backend.region_name
     cloudformation = cloudformation_backends[plan.account_id][region]
     stack = _current_stack(backend, resource, plan.account_id)
     if stack is not None:
-        previous = stack.template
+        previous = cast(str, stack.template)
         try:
             cloudformation.update_stack(
                 name=stack.stack_id, template=template, role_arn=plan.role, parameters=[], tags=None
             )
         except Exception:
             try:  # roll back, as CloudFormation does
-                stack.update(cast(str, previous), plan.role)
+                _update(stack, previous, plan.role)
             except Exception:
                 pass
             stack.status = "UPDATE_ROLLBACK_COMPLETE"
             raise
+        stack.template = text
         return stack
     name = _stack_name(resource)
     tags = {"proton:" + resource.target_resource_type.lower().replace("_", "-"): resource.arn}
@@ -509,17 +317,25 @@ def _apply_stack(backend: Any, resource: Any, plan: Plan, template: str) -> Any:
             except Exception:
                 cloudformation.stacks.pop(half_made.stack_id, None)
         raise
+    stack.template = text
     resource.provisioned_stack = (plan.account_id, region, stack.stack_id)
     return stack
 
 
-def deploy(backend: Any, resource: Any, deployment: Any) -> None:
+def deploy(
+    backend: Any,
+    resource: Any,
+    deployment: Any,
+    plan_of: Callable[[Any, Any, Any], Optional[Plan]],
+) -> None:
     """Render and deploy a bundle-backed resource's IaC file as a moto CloudFormation stack;
-    any fault fails the deployment with its reason (never an error of the Proton call)."""
+    any fault fails the deployment with its reason (never an error of the Proton call).
+    `plan_of(backend, resource, deployment)` is the backend's account of what to render
+    (None: nothing to provision)."""
     if deployment.fails_with:  # a test asked this deployment to fail
         return
     try:
-        plan = _plan(backend, resource, deployment)
+        plan = plan_of(backend, resource, deployment)
     except ValidationException as error:
         deployment.fail(f"Invalid inputs: {error.message}")
         return
@@ -533,8 +349,12 @@ def deploy(backend: Any, resource: Any, deployment: Any) -> None:
         deployment.fail(f"Provisioning needs CloudFormation: {missing}")
         return
     try:
-        template = load_template(render(plan.source, plan.namespace, plan.file), plan.file)
-    except RenderError as error:
+        text = plan.text()
+        template = load_template(text, plan.file)  # refuses what is no CloudFormation template
+    except SpecFault as fault:
+        deployment.fail(f"Invalid inputs: {fault.reason}")
+        return
+    except (RenderFault, RenderError, UsageFault) as error:
         deployment.fail(f"Rendering failed: {error}")
         return
     before = _current_stack(backend, resource, plan.account_id)
@@ -542,7 +362,7 @@ def deploy(backend: Any, resource: Any, deployment: Any) -> None:
     deployment.stack_before = (before.template, plan.role) if before is not None else None
     deployment.stack_account = plan.account_id
     try:
-        stack = _apply_stack(backend, resource, plan, template)
+        stack = _apply_stack(backend, resource, plan, text, template)
     except Exception as error:
         reason = getattr(error, "message", None) or str(error) or type(error).__name__
         deployment.fail(
@@ -575,7 +395,7 @@ def revert(backend: Any, resource: Any, deployment: Any) -> None:
             resource.provisioned_resources = []
         else:
             template, role = deployment.stack_before
-            stack.update(template, role)
+            _update(stack, template, role)
     except Exception:
         return
 

@@ -76,7 +76,7 @@ def _yaml(text: str, file: str) -> Any:
         raise BundleError(file, reason) from None
 
 
-def _members(data: bytes) -> dict[str, bytes]:
+def archive_members(data: bytes) -> dict[str, bytes]:
     """The regular files of the gzipped tar, by normalised path."""
     if len(data) > MAX_BUNDLE:
         raise BundleError("bundle", f"{len(data)} bytes is over the limit of {MAX_BUNDLE} bytes")
@@ -188,7 +188,17 @@ def read_bundle(
     """The bundle of a template of `kind` ("environment" or "service"); `provisioning` is the
     template's provisioning / pipelineProvisioning. `check_type(type, name)` raises ValueError
     on an input type that is not a valid schema object."""
-    raw = _members(data)
+    return bundle_of_files(archive_members(data), location, kind, provisioning, check_type)
+
+
+def bundle_of_files(
+    raw: dict[str, bytes],
+    location: str,
+    kind: str,
+    provisioning: Optional[str],
+    check_type: Any = None,
+) -> Bundle:
+    """`read_bundle` for files already out of the archive (path inside the bundle -> bytes)."""
     root = _root(raw)
     files = {name[len(root) :]: _text(name[len(root) :], body) for name, body in raw.items()}
     schema_text = files[SCHEMA_FILE]

@@ -14,7 +14,16 @@ MULTILINE_FILTERS = (
     "proton_cfn_ecs_task_definition_formatted_env_vars",
     "proton_cfn_lambda_function_formatted_env_vars",
 )
-_EXPRESSION = re.compile(r"\{\{(?:(?!\}\}).)*?\|\s*(" + "|".join(MULTILINE_FILTERS) + r")\s*\}\}")
+#: A `{{ ... | filter(...) }}` expression ending in one of them, also across lines.
+_EXPRESSION = re.compile(
+    r"\{\{(?:(?!\}\}).)*?\|\s*(?:" + "|".join(MULTILINE_FILTERS) + r")\s*(?:\([^()]*\))?\s*\}\}",
+    re.DOTALL,
+)
+#: What the env-var filters with `raw=False` and `proton_cfn_sanitize` accept.
+SAFE_VALUE = re.compile(r"^[a-zA-Z0-9_-]*$")
+#: An ARN: partition, service, Region (may be empty), account (may be empty), resource.
+ARN = re.compile(r"^arn:[a-z][a-z-]*:[a-zA-Z0-9-]+:[a-z0-9-]*:(?:\d{12}|aws)?:\S+$")
+POLICY_ARN = re.compile(r"^arn:[a-zA-Z-]+:iam::\d{12}:policy/")
 
 
 class RenderError(Exception):
@@ -27,30 +36,46 @@ def _outputs(value: Any) -> list[tuple[str, str]]:
     return []
 
 
+def _checked(value: str, raw: bool) -> str:
+    """With `raw=False` a value that is not letters, digits, `_` or `-` fails the rendering."""
+    if not raw and not SAFE_VALUE.match(value):
+        raise RenderError(
+            f'Illegal character(s) detected in "{value}". Must match regex ^[a-zA-Z0-9_-]*$'
+        )
+    return value
+
+
 def iam_policy_arns(value: Any) -> str:
-    arns = [v for _, v in _outputs(value) if re.match(r"arn:[^:]+:iam::[^:]*:policy/", v)]
-    return "\n".join(f"- {v}" for v in arns)
+    """The values that are IAM policy ARNs, as YAML list items (others are dropped)."""
+    return "\n".join(f"- {v}" for _, v in _outputs(value) if POLICY_ARN.match(v))
 
 
-def ecs_env_vars(value: Any) -> str:
-    return "\n".join(
-        f"- Name: {json.dumps(k)}\n  Value: {json.dumps(v)}" for k, v in _outputs(value)
-    )
+def ecs_env_vars(value: Any, raw: bool = True) -> str:
+    """One `- Name: <key>` / `Value: <value>` item per entry, in order."""
+    return "\n".join(f"- Name: {k}\n  Value: {_checked(v, raw)}" for k, v in _outputs(value))
 
 
-def lambda_env_vars(value: Any) -> str:
-    return "\n".join(f"{json.dumps(k)}: {json.dumps(v)}" for k, v in _outputs(value))
+def lambda_env_vars(value: Any, raw: bool = True) -> str:
+    """One `<key>: <value>` line per entry, in order."""
+    return "\n".join(f"{k}: {_checked(v, raw)}" for k, v in _outputs(value))
 
 
 def sanitize(value: Any) -> str:
-    return re.sub(r"[^0-9A-Za-z]", "", str(value))
+    """The value itself when it is safe or an ARN; it never changes a value."""
+    text = str(value)
+    if SAFE_VALUE.match(text) or ARN.match(text):
+        return text
+    raise RenderError(
+        f'Illegal character(s) detected in "{text}". Must match regex ^[a-zA-Z0-9_-]*$ or be '
+        "a valid ARN"
+    )
 
 
 def _indent(value: Any, column: int) -> str:
     return str(value).replace("\n", "\n" + " " * column)
 
 
-def _aligned(source: str) -> str:
+def aligned(source: str) -> str:
     """Pipe each multi-line Proton filter into `proton_indent(<column of its {{>)`."""
 
     def align(match: "re.Match[str]") -> str:
@@ -63,7 +88,7 @@ def _aligned(source: str) -> str:
 
 
 @functools.cache
-def _environment() -> Any:
+def jinja_environment() -> Any:
     """Proton's Jinja2 environment, made once (jinja2 is imported on first use: an extra)."""
     import jinja2
 
@@ -83,7 +108,19 @@ def _environment() -> Any:
 @functools.lru_cache(maxsize=256)
 def _compiled(source: str) -> Any:
     """A template version's IaC file, compiled once for all its deployments."""
-    return _environment().from_string(_aligned(source))
+    return jinja_environment().from_string(aligned(source))
+
+
+def _template_line(error: Exception) -> str:
+    """ " line N" of the template where rendering failed ("" when unknown): Jinja points the
+    traceback's template frames at template lines."""
+    line = ""
+    tb = error.__traceback__
+    while tb is not None:
+        if tb.tb_frame.f_code.co_filename == "<template>":
+            line = f" line {tb.tb_lineno}"
+        tb = tb.tb_next
+    return line
 
 
 def render(source: str, namespace: dict[str, Any], file: str) -> str:
@@ -96,7 +133,9 @@ def render(source: str, namespace: dict[str, Any], file: str) -> str:
     except jinja2.TemplateSyntaxError as error:
         raise RenderError(f"{file} line {error.lineno}: {error.message}") from None
     except jinja2.UndefinedError as error:
-        raise RenderError(f"{file}: {error.message}") from None
+        raise RenderError(f"{file}{_template_line(error)}: {error.message}") from None
+    except RenderError as error:  # a Proton filter's validation
+        raise RenderError(f"{file}: {error}") from None
     except Exception as error:  # anything a template can raise while rendering
         raise RenderError(f"{file}: {type(error).__name__}: {error}") from None
 

@@ -23,8 +23,8 @@ from typing import Any, Optional
 
 import yaml
 
-from ..exceptions import ValidationException
-from ..yaml_documents import YamlFault, read_yaml
+from .exceptions import ValidationException
+from .yaml_documents import YamlFault, read_yaml
 
 #: AWS's ResourceName constraint, for names written inside a spec.
 RESOURCE_NAME = re.compile(r"[0-9A-Za-z]+[0-9A-Za-z_\-]*", re.ASCII)
