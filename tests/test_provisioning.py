@@ -707,3 +707,78 @@ def test_cancel_reverts_the_stack(proton):
         mgmt.list_environment_provisioned_resources(environmentName="qa")["provisionedResources"]
         == []
     )
+
+
+UNMODELLED_CFN = ENV_CFN.replace(
+    "Resources:\n",
+    "Resources:\n"
+    "  Build:\n    Type: AWS::CodeBuild::Project\n    Properties: {}\n"
+    "  Pipeline:\n    Type: AWS::CodePipeline::Pipeline\n    Properties: {}\n",
+    1,
+)
+UNMODELLED = "Build (AWS::CodeBuild::Project), Pipeline (AWS::CodePipeline::Pipeline)"
+
+
+def test_resources_moto_does_not_model_are_named_in_the_status_message(proton):
+    """moto's CloudFormation skips them and the stack completes: the deployment succeeds, and
+    says what it deployed without."""
+    env_template(proton, UNMODELLED_CFN)
+    environment = create_env(proton, protonServiceRoleArn=f"arn:aws:iam::{MGMT}:role/proton")
+    assert environment["deploymentStatus"] == "SUCCEEDED"
+    assert environment["deploymentStatusMessage"] == (
+        f"Deployed without {UNMODELLED}: moto's CloudFormation doesn't model them. "
+        "require_modelled_resources(True) makes such a deployment fail."
+    )
+    mgmt = proton.client(account_id=MGMT)
+    deployment = mgmt.get_deployment(id=environment["lastAttemptedDeploymentId"])["deployment"]
+    assert deployment["deploymentStatusMessage"] == environment["deploymentStatusMessage"]
+    [stack] = proton.client("cloudformation", account_id=MGMT).describe_stacks()["Stacks"]
+    assert stack["StackStatus"] == "CREATE_COMPLETE"
+
+
+def test_require_modelled_resources_fails_such_a_deployment(proton):
+    moto_proton.require_modelled_resources(True)
+    try:
+        env_template(proton, UNMODELLED_CFN)
+        with pytest.raises(botocore.exceptions.WaiterError):
+            create_env(proton, protonServiceRoleArn=f"arn:aws:iam::{MGMT}:role/proton")
+    finally:
+        moto_proton.require_modelled_resources(None)
+    environment = proton.client(account_id=MGMT).get_environment(name="dev")["environment"]
+    assert environment["deploymentStatus"] == "FAILED"
+    assert environment["deploymentStatusMessage"] == (
+        f"moto's CloudFormation doesn't model {UNMODELLED}; the deployment fails because "
+        "require_modelled_resources is on."
+    )
+    assert proton.client("cloudformation", account_id=MGMT).describe_stacks()["Stacks"] == []
+
+
+def test_a_fully_modelled_deployment_has_no_status_message(proton):
+    env_template(proton)
+    environment = create_env(proton, protonServiceRoleArn=f"arn:aws:iam::{MGMT}:role/proton")
+    assert environment["deploymentStatus"] == "SUCCEEDED"
+    assert "deploymentStatusMessage" not in environment
+
+
+def test_without_the_provisioning_extra_registration_says_what_to_install(proton, monkeypatch):
+    """What forgetting `[provisioning]` looks like (the README shows it): the version from a
+    bundle ends REGISTRATION_FAILED, and its statusMessage names the extra."""
+    import importlib.util
+
+    find_spec = importlib.util.find_spec
+    monkeypatch.setattr(
+        importlib.util,
+        "find_spec",
+        lambda name, *rest: None if name == "jinja2" else find_spec(name, *rest),
+    )
+    upload(proton, "env/v1.tar.gz", bundle(env_files()))
+    mgmt = proton.client(account_id=MGMT)
+    register(mgmt, "environment", "queue-env", "env/v1.tar.gz", wait=False)
+    version = mgmt.get_environment_template_version(
+        templateName="queue-env", majorVersion="1", minorVersion="0"
+    )["environmentTemplateVersion"]
+    assert version["status"] == "REGISTRATION_FAILED"
+    assert version["statusMessage"] == (
+        f"Template bundle s3://{BUCKET}/env/v1.tar.gz: bundle: jinja2 is not installed; "
+        "install the extra: pip install 'moto-proton[provisioning]'"
+    )

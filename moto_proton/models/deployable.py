@@ -249,7 +249,7 @@ class DeployableMixin(BackendParts):
                 resource.last_succeeded_deployment_id = deployment.id
                 resource.last_deployment_succeeded_at = deployment.created_at
                 deployment.last_succeeded_deployment_id = deployment.id
-            elif deployment.completed_at is not None:
+            if deployment.completed_at is not None:  # a success may carry a note too
                 resource.deployment_status_message = deployment.status_message
             deployment.outcome_applied = deployment.completed_at is not None
             resource.deployment_status = status

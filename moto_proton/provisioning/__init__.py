@@ -10,13 +10,14 @@ mock (registration succeeds, nothing rendered, no stack) stays. Needs the `provi
 Jinja2 and jsonschema).
 """
 
+import json
 import string
 from collections.abc import Callable
 from typing import Any, Optional, cast
 
 from ..exceptions import ValidationException
 from ..specs import parse_environment_spec, parse_service_spec
-from ..switches import bundles_required
+from ..switches import bundles_required, modelled_resources_required
 from .bundle import Bundle, BundleError, read_bundle
 from .events import DETAIL_TYPES, put_event, resource_detail
 from .inputs import check_inputs, check_type
@@ -322,6 +323,26 @@ def _apply_stack(backend: Any, resource: Any, plan: Plan, text: str, template: s
     return stack
 
 
+def unmodelled_resources(template: str) -> list[str]:
+    """The resources of a template (JSON text) that moto's CloudFormation doesn't model, as
+    "LogicalId (Type)": moto skips them with a warning and the stack still completes, so a
+    deployment would otherwise succeed without them unnoticed. Empty where this moto's
+    registry of resource types can't be read."""
+    try:
+        from moto.cloudformation.parsing import NULL_MODELS, get_model_map
+
+        modelled = set(get_model_map()) | set(NULL_MODELS)
+    except (ImportError, AttributeError):
+        return []
+    resources = json.loads(template).get("Resources") or {}
+    return [
+        f"{logical_id} ({kind})"
+        for logical_id, resource in resources.items()
+        for kind in [resource.get("Type") if isinstance(resource, dict) else None]
+        if isinstance(kind, str) and kind not in modelled and not kind.startswith("Custom::")
+    ]
+
+
 def deploy(
     backend: Any,
     resource: Any,
@@ -357,6 +378,13 @@ def deploy(
     except (RenderFault, RenderError, UsageFault) as error:
         deployment.fail(f"Rendering failed: {error}")
         return
+    unmodelled = unmodelled_resources(template)
+    if unmodelled and modelled_resources_required():
+        deployment.fail(
+            f"moto's CloudFormation doesn't model {', '.join(unmodelled)}; the deployment "
+            "fails because require_modelled_resources is on."
+        )
+        return
     before = _current_stack(backend, resource, plan.account_id)
     # What a cancel reverts to: the stack's template before, or no stack at all.
     deployment.stack_before = (before.template, plan.role) if before is not None else None
@@ -372,6 +400,11 @@ def deploy(
     if str(stack.status).endswith("FAILED"):
         deployment.fail(f"CloudFormation stack {stack.name} is {stack.status}.")
         return
+    if unmodelled:
+        deployment.status_message = (
+            f"Deployed without {', '.join(unmodelled)}: moto's CloudFormation doesn't model "
+            "them. require_modelled_resources(True) makes such a deployment fail."
+        )
     resource.outputs[deployment.id] = [
         {"key": o["OutputKey"], "valueString": _output_value(o["OutputValue"])}
         for o in stack.outputs or []
