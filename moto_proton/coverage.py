@@ -10,8 +10,8 @@ from typing import Optional
 
 from botocore import xform_name
 
-from .models import ProtonBackend
 from .model import service_model
+from .models import ProtonBackend
 
 START, END = "<!-- coverage:start -->", "<!-- coverage:end -->"
 

@@ -22,9 +22,9 @@ from moto.moto_api._internal import mock_random
 
 from moto_proton import exceptions
 from moto_proton.coverage import implemented_operations
+from moto_proton.model import service_model
 from moto_proton.models import PROTON_LOCK, proton_backends
 from moto_proton.models.templates import KINDS
-from moto_proton.model import service_model
 from moto_proton.testing import NOT_STATE, _is_machinery, proton_state
 
 REGION = "us-east-1"
