@@ -4,7 +4,7 @@ import pytest
 
 import moto_proton
 
-from .helpers import UUID, error_of
+from .helpers import UUID, error_of, refused
 
 ENV, MGMT = "111111111111", "222222222222"
 SOURCE = {"s3": {"bucket": "templates-bucket", "key": "vpc.tar.gz"}}
@@ -396,6 +396,17 @@ def test_delete_environment_then_it_is_gone(env, mgmt):
     assert rejected["environmentAccountConnection"]["status"] == "REJECTED"
     # Nothing uses the version any more.
     mgmt.delete_environment_template_version(templateName="vpc", majorVersion="1", minorVersion="0")
+
+
+def test_tags_hold_only_letters_numbers_spaces_and_a_few_signs(mgmt):
+    published_template(mgmt)
+    refused(
+        mgmt,
+        "ValidationException",
+        lambda: create(mgmt, tags=[{"key": "team", "value": "a&b"}]),
+        "Tag value 'a&b' has a character that isn't allowed: '&'. Tags may hold letters, "
+        "numbers, spaces and _ . : / = + - @.",
+    )
 
 
 def test_template_versions_in_use_cannot_be_deleted(mgmt):

@@ -4,7 +4,7 @@ import pytest
 
 import moto_proton
 
-from .helpers import error_of, raw_call
+from .helpers import error_of, raw_call, refused, tags_of
 
 SOURCE = {"s3": {"bucket": "templates-bucket", "key": "vpc/v1.tar.gz"}}
 MODEL = "proton::environment-template-version"
@@ -235,6 +235,67 @@ def test_deletion_rules(client):
     assert deleted["environmentTemplateVersion"]["status"] == "PUBLISHED"
     client.delete_environment_template(name="vpc")
     assert client.list_environment_templates()["templates"] == []
+
+
+def test_the_recommended_version_goes_only_when_no_other_version_exists(client):
+    client.create_environment_template(name="vpc")
+    for _ in range(3):
+        new_version(client)  # 1.0, 2.0, 3.0
+    publish(client, "vpc", "1", "0")
+    publish(client, "vpc", "2", "0")  # recommended; 3.0 stays a draft
+
+    def delete(major):
+        return client.delete_environment_template_version(
+            templateName="vpc", majorVersion=major, minorVersion="0"
+        )["environmentTemplateVersion"]
+
+    refused(
+        client,
+        "ConflictException",
+        lambda: delete("2"),
+        "Environment template version vpc:2.0 is the recommended version of the template and "
+        "can only be deleted last; delete 1.0, 3.0 first.",
+    )
+    # a major version that isn't the recommended one goes, published or not
+    assert delete("1")["status"] == "PUBLISHED"
+    assert delete("3")["status"] == "DRAFT"
+    template = client.get_environment_template(name="vpc")["environmentTemplate"]
+    assert template["recommendedVersion"] == "2.0"
+    # alone, the recommended version goes too, and the template has none left
+    assert delete("2")["status"] == "PUBLISHED"
+    assert (
+        "recommendedVersion"
+        not in client.get_environment_template(name="vpc")["environmentTemplate"]
+    )
+
+
+@pytest.mark.parametrize(
+    "tag, refusal",
+    [
+        (
+            {"key": "cost#center", "value": "a"},
+            "Tag key 'cost#center' has a character that isn't allowed: '#'.",
+        ),
+        (
+            {"key": "team", "value": "a!b"},
+            "Tag value 'a!b' has a character that isn't allowed: '!'.",
+        ),
+    ],
+)
+def test_tags_hold_only_letters_numbers_spaces_and_a_few_signs(client, tag, refusal):
+    arn = client.create_environment_template(name="vpc")["environmentTemplate"]["arn"]
+    new_version(client)
+    message = f"{refusal} Tags may hold letters, numbers, spaces and _ . : / = + - @."
+    for call in (
+        lambda: client.tag_resource(resourceArn=arn, tags=[tag]),
+        lambda: client.tag_resource(resourceArn=f"{arn}:1.0", tags=[tag]),
+        lambda: client.create_environment_template(name="other", tags=[tag]),
+        lambda: new_version(client, tags=[tag]),
+    ):
+        refused(client, "ValidationException", call, message)
+    allowed = {"Cost Center_1.:/=+-@": "équipe 東京 +1", "x": ""}
+    client.tag_resource(resourceArn=arn, tags=[{"key": k, "value": v} for k, v in allowed.items()])
+    assert {k: v for k, v in tags_of(client, arn).items() if not k.startswith("aws:")} == allowed
 
 
 def test_versions_need_a_template_and_a_source(client, proton):

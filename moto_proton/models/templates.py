@@ -434,8 +434,9 @@ class TemplatesMixin(BackendParts):
             if supported_component_sources is not None
             else None,
         )
-        provisioning.register_version(self, template, version)
+        # Tags first: refused tags must leave no trace, not even registration's event.
         self.add_tags(version.arn, tags, self.template_managed_tags(template))
+        provisioning.register_version(self, template, version)
         template.versions[version.key] = version
         self.template_version_client_tokens.remember(client_token, request, version.key)
         return {kind.version_key: template.describe_version(version, REGISTERING)}
@@ -506,10 +507,18 @@ class TemplatesMixin(BackendParts):
         template = self.template(template_name, kind)
         same_major = [v for v in template.versions.values() if v.major == version.major]
         title = version.label[0].upper() + version.label[1:]
+        # The API Reference: a recommended minor version goes only when no other minor of its
+        # major exists; the template's recommended version only when no other version does.
         if template.recommended_minor(version.major) == version.minor and len(same_major) > 1:
             raise ConflictException(
                 f"{title} is the recommended version of its major version and can only be "
                 "deleted last."
+            )
+        if template.recommended_version() is version and len(template.versions) > 1:
+            others = sorted(v.key for v in template.versions.values() if v is not version)
+            raise ConflictException(
+                f"{title} is the recommended version of the template and can only be deleted "
+                f"last; delete {', '.join(f'{major}.{minor}' for major, minor in others)} first."
             )
         users = self.template_version_users(version)
         if users:
