@@ -98,10 +98,11 @@ def test_template_lifecycle(client):
 
     deleted = client.delete_service_template(name="web")["serviceTemplate"]
     assert deleted["name"] == "web" and deleted["displayName"] == "Web"
+    # A retried delete succeeds with what the delete answered (AWS's idempotent deletes).
+    assert client.delete_service_template(name="web")["serviceTemplate"] == deleted
     for call in (
         lambda: client.get_service_template(name="web"),
         lambda: client.update_service_template(name="web", description="x"),
-        lambda: client.delete_service_template(name="web"),
     ):
         with pytest.raises(client.exceptions.ResourceNotFoundException) as excinfo:
             call()
@@ -452,12 +453,16 @@ def test_deletion_rules(client):
     assert "recommendedVersion" not in client.get_service_template(name="web")["serviceTemplate"]
     with pytest.raises(client.exceptions.ResourceNotFoundException):
         client.list_tags_for_resource(resourceArn=last["arn"])
+    retried = client.delete_service_template_version(
+        templateName="web", majorVersion="1", minorVersion="1"
+    )["serviceTemplateVersion"]
+    assert retried == last  # a retried delete succeeds (AWS's idempotent deletes)
     with pytest.raises(client.exceptions.ResourceNotFoundException) as excinfo:
         client.delete_service_template_version(
-            templateName="web", majorVersion="1", minorVersion="1"
+            templateName="web", majorVersion="1", minorVersion="2"
         )
     assert error_of(excinfo)[1] == (
-        f"The requested service template version does not exist: {ARN}:service-template/web:1.1"
+        f"The requested service template version does not exist: {ARN}:service-template/web:1.2"
     )
     client.delete_service_template(name="web")
     assert client.list_service_templates()["templates"] == []

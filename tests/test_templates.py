@@ -3,6 +3,7 @@
 import pytest
 
 import moto_proton
+from moto_proton.testing import proton_state
 
 from .helpers import error_of, raw_call, refused, tags_of
 
@@ -296,6 +297,72 @@ def test_tags_hold_only_letters_numbers_spaces_and_a_few_signs(client, tag, refu
     allowed = {"Cost Center_1.:/=+-@": "équipe 東京 +1", "x": ""}
     client.tag_resource(resourceArn=arn, tags=[{"key": k, "value": v} for k, v in allowed.items()])
     assert {k: v for k, v in tags_of(client, arn).items() if not k.startswith("aws:")} == allowed
+
+
+def test_a_retried_delete_succeeds_and_counts_nowhere(client, proton):
+    moto_proton.set_quota("templates", 1)
+    client.create_environment_template(name="vpc", tags=[{"key": "team", "value": "a"}])
+    new_version(client)
+    version = {"templateName": "vpc", "majorVersion": "1", "minorVersion": "0"}
+    deleted_version = client.delete_environment_template_version(**version)[
+        "environmentTemplateVersion"
+    ]
+    deleted = client.delete_environment_template(name="vpc")["environmentTemplate"]
+    # Retries answer what the delete answered, even in reverse order, and change nothing.
+    before = proton_state()
+    retried_version = client.delete_environment_template_version(**version)
+    assert retried_version["environmentTemplateVersion"] == deleted_version
+    assert client.delete_environment_template(name="vpc")["environmentTemplate"] == deleted
+    assert proton_state() == before
+    # A deletion is in no listing and no quota; another Region knows nothing of it.
+    assert client.list_environment_templates()["templates"] == []
+    client.create_environment_template(name="other")
+    west = proton.client(region="eu-west-1")
+    refused(
+        west,
+        "ResourceNotFoundException",
+        lambda: west.delete_environment_template(name="vpc"),
+        "The environment template vpc was not found.",
+    )
+    refused(
+        client,
+        "ResourceNotFoundException",
+        lambda: client.delete_environment_template_version(**{**version, "minorVersion": "1"}),
+        "The environment template vpc was not found.",
+    )
+
+
+def test_a_retried_delete_acts_on_a_resource_created_again(client):
+    client.create_environment_template(name="vpc", description="first")
+    client.delete_environment_template(name="vpc")
+    client.create_environment_template(name="vpc", description="second")
+    new_version(client)
+    refused(
+        client,
+        "ConflictException",
+        lambda: client.delete_environment_template(name="vpc"),
+        "The environment template vpc has 1 versions; delete them first.",
+    )
+    client.delete_environment_template_version(
+        templateName="vpc", majorVersion="1", minorVersion="0"
+    )
+    deleted = client.delete_environment_template(name="vpc")["environmentTemplate"]
+    assert deleted["description"] == "second"
+    assert client.delete_environment_template(name="vpc")["environmentTemplate"] == deleted
+
+
+def test_a_retried_delete_answers_empty_after_eight_hours(client, proton):
+    if proton.mode == "server":
+        pytest.skip("time is frozen in-process only")
+    from freezegun import freeze_time
+
+    with freeze_time("2026-01-01 00:00:00"):
+        client.create_environment_template(name="vpc")
+        deleted = client.delete_environment_template(name="vpc")["environmentTemplate"]
+    with freeze_time("2026-01-01 07:59:00"):
+        assert client.delete_environment_template(name="vpc")["environmentTemplate"] == deleted
+    with freeze_time("2026-01-01 08:00:01"):
+        assert "environmentTemplate" not in client.delete_environment_template(name="vpc")
 
 
 def test_versions_need_a_template_and_a_source(client, proton):

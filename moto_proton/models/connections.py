@@ -277,6 +277,10 @@ class ConnectionsMixin(BackendParts):
         return {"environmentAccountConnection": connection.describe()}
 
     def delete_environment_account_connection(self, id: str) -> dict[str, Any]:
+        arn = self.arn(f"environment-account-connection/{id}")
+        return self.deletions.retry_or(arn, lambda: self._remove_connection(id))
+
+    def _remove_connection(self, id: str) -> dict[str, Any]:
         connection = self._as_environment_account(id, "DeleteEnvironmentAccountConnection")
         del self.connections[id]
         self.connection_order.remove(connection.order)
@@ -285,4 +289,6 @@ class ConnectionsMixin(BackendParts):
         management.managed_connections.pop(id, None)
         management.managed_connection_order.remove(connection.order)
         self.drop_tags(connection.arn)
-        return {"environmentAccountConnection": connection.describe()}
+        answer = {"environmentAccountConnection": connection.describe()}
+        self.deletions.remember(connection.arn, answer)
+        return answer

@@ -223,6 +223,7 @@ class ServicesMixin(BackendParts):
                     self._forget(service, instance)
                 del self.services[service.name]
                 self.drop_tags(service.arn)
+                self.deletions.remember(service.arn, {})  # a retry once done answers empty
                 self.forget_service_sync(service.name)
                 return DELETED
             for resource in self._deployed_parts(service):
@@ -623,6 +624,11 @@ class ServicesMixin(BackendParts):
         return ServiceSpec(current.text, current.document, instances, pipeline)
 
     def delete_service(self, name: str) -> dict[str, Any]:
+        return self.deletions.retry_or(
+            self.arn(f"service/{name}"), lambda: self._start_service_deletion(name)
+        )
+
+    def _start_service_deletion(self, name: str) -> dict[str, Any]:
         service = self.service(name)
         if service.deletion is not None and service.status != DELETE_FAILED:
             return {"service": service.describe()}

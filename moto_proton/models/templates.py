@@ -345,6 +345,10 @@ class TemplatesMixin(BackendParts):
         return {kind.template_key: template.describe()}
 
     def _delete_template(self, kind: TemplateKind, name: str) -> dict[str, Any]:
+        arn = self.arn(f"{kind.arn_type}/{name}")
+        return self.deletions.retry_or(arn, lambda: self._remove_template(kind, name))
+
+    def _remove_template(self, kind: TemplateKind, name: str) -> dict[str, Any]:
         template = self.template(name, kind)
         if template.versions:
             raise ConflictException(
@@ -353,7 +357,9 @@ class TemplatesMixin(BackendParts):
         del self.templates_of(kind)[name]
         self.drop_tags(template.arn)
         self.forget_template_sync(kind.name.upper(), name)
-        return {kind.template_key: template.describe()}
+        answer = {kind.template_key: template.describe()}
+        self.deletions.remember(template.arn, answer)
+        return answer
 
     def _list_templates(self, kind: TemplateKind) -> Selection:
         return OrderedIndex(((t.name,), t) for t in self.templates_of(kind).values()), None
@@ -503,6 +509,17 @@ class TemplatesMixin(BackendParts):
     def _delete_template_version(
         self, kind: TemplateKind, template_name: str, major_version: str, minor_version: str
     ) -> dict[str, Any]:
+        arn = self.arn(f"{kind.arn_type}/{template_name}:{major_version}.{minor_version}")
+        return self.deletions.retry_or(
+            arn,
+            lambda: self._remove_template_version(
+                kind, template_name, major_version, minor_version
+            ),
+        )
+
+    def _remove_template_version(
+        self, kind: TemplateKind, template_name: str, major_version: str, minor_version: str
+    ) -> dict[str, Any]:
         version = self.template_version(kind, template_name, major_version, minor_version)
         template = self.template(template_name, kind)
         same_major = [v for v in template.versions.values() if v.major == version.major]
@@ -526,9 +543,10 @@ class TemplatesMixin(BackendParts):
         del template.versions[version.key]
         # Described as it is left: the last version of its major leaves no recommended minor
         # (AWS's template-delete examples).
-        described = template.describe_version(version)
+        answer = {kind.version_key: template.describe_version(version)}
         self.drop_tags(version.arn)
-        return {kind.version_key: described}
+        self.deletions.remember(version.arn, answer)
+        return answer
 
     # -- the operations, named as the API names them --------------------------------------
 
