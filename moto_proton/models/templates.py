@@ -18,6 +18,7 @@ from moto.moto_api._internal.managed_state_model import ManagedState
 
 from .. import provisioning
 from ..exceptions import ConflictException, ResourceNotFoundException, ValidationException
+from ..provisioning.events import status_change
 from ..quotas import enforce_quota
 from .base import BackendParts, OrderedIndex, Selection, paged
 from .idempotency import ClientTokens, fingerprint
@@ -180,6 +181,18 @@ class Template:
             key=lambda v: v.key,
         )
 
+    @property
+    def status(self) -> str:
+        """What its events report (templates have no status in the API): DRAFT until a
+        version is published, then PUBLISHED, as the User Guide's service template event
+        example shows."""
+        return PUBLISHED if self.published() else DRAFT
+
+    def status_changed(self, previous: Optional[str], status: str) -> None:
+        """Tell EventBridge; a new template has no previous status."""
+        detail = {"name": self.name, "status": status, "previousStatus": previous}
+        status_change(self.kind.label.title(), self.arn, detail)
+
     def recommended_minor(self, major: str) -> Optional[str]:
         published = self.published(major)
         return published[-1].minor if published else None
@@ -325,6 +338,7 @@ class TemplatesMixin(BackendParts):
         )
         self.add_tags(template.arn, tags, self.template_managed_tags(template))
         templates[name] = template
+        template.status_changed(None, template.status)
         return {kind.template_key: template.describe()}
 
     def _update_template(
@@ -359,6 +373,7 @@ class TemplatesMixin(BackendParts):
         self.forget_template_sync(kind.name.upper(), name)
         answer = {kind.template_key: template.describe()}
         self.deletions.remember(template.arn, answer)
+        template.status_changed(template.status, "DELETED")
         return answer
 
     def _list_templates(self, kind: TemplateKind) -> Selection:
@@ -492,6 +507,7 @@ class TemplatesMixin(BackendParts):
             if supported_component_sources is not None
             else None,
         }
+        template_status = self.template(template_name, kind).status
         changed = False
         for field, value in changes.items():
             if value is not None and value != getattr(version, field):
@@ -504,6 +520,8 @@ class TemplatesMixin(BackendParts):
             version.last_modified_at = utcnow()
         if version.status != current:
             provisioning.version_status_changed(self, version, current, version.status)
+        if template.status != template_status:  # its first published version
+            template.status_changed(template_status, template.status)
         return {kind.version_key: template.describe_version(version)}
 
     def _delete_template_version(
@@ -540,12 +558,16 @@ class TemplatesMixin(BackendParts):
         users = self.template_version_users(version)
         if users:
             raise ConflictException(f"{title} is used by {'; '.join(users)}.")
+        template_status = template.status
         del template.versions[version.key]
         # Described as it is left: the last version of its major leaves no recommended minor
         # (AWS's template-delete examples).
         answer = {kind.version_key: template.describe_version(version)}
         self.drop_tags(version.arn)
         self.deletions.remember(version.arn, answer)
+        provisioning.version_status_changed(self, version, version.status, "DELETED")
+        if template.status != template_status:  # its last published version went
+            template.status_changed(template_status, template.status)
         return answer
 
     # -- the operations, named as the API names them --------------------------------------
