@@ -5,7 +5,7 @@ import pytest
 import moto_proton
 from moto_proton.testing import proton_state
 
-from .helpers import error_of, raw_call, refused, tags_of
+from .helpers import error_of, raw_call, refused, tag_refusal, tags_of
 
 SOURCE = {"s3": {"bucket": "templates-bucket", "key": "vpc/v1.tar.gz"}}
 MODEL = "proton::environment-template-version"
@@ -271,22 +271,15 @@ def test_the_recommended_version_goes_only_when_no_other_version_exists(client):
 
 
 @pytest.mark.parametrize(
-    "tag, refusal",
+    "tag, message",
     [
-        (
-            {"key": "cost#center", "value": "a"},
-            "Tag key 'cost#center' has a character that isn't allowed: '#'.",
-        ),
-        (
-            {"key": "team", "value": "a!b"},
-            "Tag value 'a!b' has a character that isn't allowed: '!'.",
-        ),
+        ({"key": "cost#center", "value": "a"}, tag_refusal("key", "cost#center", "#")),
+        ({"key": "team", "value": "a!b"}, tag_refusal("value", "a!b", "!")),
     ],
 )
-def test_tags_hold_only_letters_numbers_spaces_and_a_few_signs(client, tag, refusal):
+def test_tags_hold_only_letters_numbers_spaces_and_a_few_signs(client, tag, message):
     arn = client.create_environment_template(name="vpc")["environmentTemplate"]["arn"]
     new_version(client)
-    message = f"{refusal} Tags may hold letters, numbers, spaces and _ . : / = + - @."
     for call in (
         lambda: client.tag_resource(resourceArn=arn, tags=[tag]),
         lambda: client.tag_resource(resourceArn=f"{arn}:1.0", tags=[tag]),
