@@ -507,13 +507,13 @@ class TemplatesMixin(BackendParts):
             if supported_component_sources is not None
             else None,
         }
-        template_status = self.template(template_name, kind).status
+        template = self.template(template_name, kind)
+        template_status = template.status
         changed = False
         for field, value in changes.items():
             if value is not None and value != getattr(version, field):
                 setattr(version, field, value)
                 changed = True
-        template = self.template(template_name, kind)
         if changed:
             # Only the version's: the User Guide lists templates with a published version
             # whose lastModifiedAt is still their createdAt (template-view).
