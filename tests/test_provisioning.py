@@ -638,6 +638,8 @@ def test_every_kind_of_event_reaches_the_account_that_owns_the_resource(proton):
     mgmt, env = proton.client(account_id=MGMT), proton.client(account_id=ENV)
     env_template(proton)
     create_env(proton, "dev", "tier: dev\n")  # through a connection from ENV
+    mgmt.update_environment(name="dev", deploymentType="CURRENT_VERSION")
+    mgmt.get_waiter("environment_deployed").wait(name="dev", WaiterConfig=FAST)
     upload(proton, "svc/v1.tar.gz", bundle(svc_files(), folder="worker"))
     publish(mgmt, "service", "worker", register(mgmt, "service", "worker", "svc/v1.tar.gz"))
     create_orders_with_a_pipeline(mgmt)
@@ -714,10 +716,15 @@ def test_every_kind_of_event_reaches_the_account_that_owns_the_resource(proton):
         ("DELETE_IN_PROGRESS", "ACTIVE"),
         ("DELETED", "DELETE_IN_PROGRESS"),
     ]
-    assert changes_of(received[MGMT], "Environment")[:2] == [
+    assert changes_of(received[MGMT], "Environment")[:4] == [
         ("IN_PROGRESS", None),
         ("SUCCEEDED", "IN_PROGRESS"),
+        ("IN_PROGRESS", "SUCCEEDED"),  # the redeployment
+        ("SUCCEEDED", "IN_PROGRESS"),
     ]
+    deployments = changes_of(received[MGMT], "Deployment")
+    assert ("IN_PROGRESS", None) in deployments and ("SUCCEEDED", "IN_PROGRESS") in deployments
+    assert {previous for status, previous in deployments if status == "IN_PROGRESS"} == {None}
     assert changes_of(received[MGMT], "Environment")[-1] == ("DELETED", "DELETE_IN_PROGRESS")
     assert changes_of(received[MGMT], "Service Template Version")[-1] == ("DELETED", "PUBLISHED")
     service_event = next(
