@@ -734,6 +734,22 @@ def test_every_kind_of_event_reaches_the_account_that_owns_the_resource(proton):
     assert service_event["resources"] == [f"arn:aws:proton:us-east-1:{MGMT}:service/orders"]
 
 
+def test_a_rejected_connection_tells_only_its_environment_account(proton):
+    events_of = {account: proton_events(proton, account) for account in (MGMT, ENV)}
+    env, mgmt = proton.client(account_id=ENV), proton.client(account_id=MGMT)
+    connection = env.create_environment_account_connection(
+        managementAccountId=MGMT, environmentName="dev", roleArn=f"arn:aws:iam::{ENV}:role/r"
+    )["environmentAccountConnection"]
+    mgmt.reject_environment_account_connection(id=connection["id"])
+    env.delete_environment_account_connection(id=connection["id"])
+    assert changes_of(events_of[ENV](), "Environment Account Connection") == [
+        ("PENDING", None),
+        ("REJECTED", "PENDING"),
+        ("DELETED", "REJECTED"),
+    ]
+    assert events_of[MGMT]() == []
+
+
 COMPONENT_CFN = """\
 Resources:
   Bucket:
