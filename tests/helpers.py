@@ -107,3 +107,11 @@ def tags_of(client: Any, arn: str) -> dict[str, str]:
     """A resource's tags as a dict."""
     listed = client.list_tags_for_resource(resourceArn=arn)["tags"]
     return {tag["key"]: tag["value"] for tag in listed}
+
+
+def tag_refusal(part: str, text: str, character: str) -> str:
+    """The message of a tag `part` ("key" or "value") holding a character tags may not hold."""
+    return (
+        f"Tag {part} '{text}' has a character that isn't allowed: '{character}'. Tags may hold "
+        "letters, numbers, spaces and _ . : / = + - @."
+    )

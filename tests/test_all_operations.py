@@ -98,6 +98,10 @@ def value_of(operation, member, shape, deployment_id):
 EXTRA = {
     "CreateComponent": {"environmentName": "dev"},
     "CreateEnvironmentAccountConnection": {"roleArn": ROLE},
+    # The draft 2.0 that Create*TemplateVersion made: 1.0, the recommended version, can only
+    # be deleted last.
+    "DeleteEnvironmentTemplateVersion": {"majorVersion": "2"},
+    "DeleteServiceTemplateVersion": {"majorVersion": "2"},
 }
 #: Deletions run last, dependants first, so that the other operations find the fixture.
 DELETIONS = (

@@ -7,7 +7,7 @@ import yaml
 
 import moto_proton
 
-from .helpers import UUID, refused, tags_of, wait_exactly
+from .helpers import UUID, refused, tag_refusal, tags_of, wait_exactly
 
 ACCOUNT = "123456789012"
 ENV_ACCOUNT = "111111111111"
@@ -163,6 +163,15 @@ def test_create_detached_component(client):
         "aws:proton:environment": f"{ARN}:environment/dev",
         "aws:proton:component": created["arn"],
     }
+
+
+def test_tags_hold_only_letters_numbers_spaces_and_a_few_signs(client):
+    refused(
+        client,
+        "ValidationException",
+        lambda: create(client, tags=[{"key": "cost#center", "value": "a"}]),
+        tag_refusal("key", "cost#center", "#"),
+    )
 
 
 def test_create_attached_component(client):

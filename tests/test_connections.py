@@ -8,7 +8,7 @@ from botocore.config import Config
 
 import moto_proton
 
-from .helpers import UUID, error_of, raw_call
+from .helpers import UUID, error_of, raw_call, refused, tag_refusal
 
 ENV = "111111111111"
 MGMT = "222222222222"
@@ -385,10 +385,24 @@ def test_delete_works_in_every_state_and_returns_the_last_view(env, mgmt, state)
         with pytest.raises(client.exceptions.ResourceNotFoundException):
             client.get_environment_account_connection(id=created["id"])
     assert ids(mgmt.list_environment_account_connections(requestedBy="MANAGEMENT_ACCOUNT")) == []
-    with pytest.raises(env.exceptions.ResourceNotFoundException):
-        env.delete_environment_account_connection(id=created["id"])
+    # A retried delete succeeds with the same answer (AWS's idempotent deletes).
+    retried = env.delete_environment_account_connection(id=created["id"])
+    assert retried["environmentAccountConnection"] == before
     with pytest.raises(env.exceptions.ResourceNotFoundException):
         env.list_tags_for_resource(resourceArn=created["arn"])
+
+
+def test_tags_hold_only_letters_numbers_spaces_and_a_few_signs(env):
+    bad = [{"key": "cost#center", "value": "a"}]
+    message = tag_refusal("key", "cost#center", "#")
+    refused(env, "ValidationException", lambda: request_connection(env, tags=bad), message)
+    created = request_connection(env, tags=[{"key": "cost center", "value": "a@b.c"}])
+    refused(
+        env,
+        "ValidationException",
+        lambda: env.tag_resource(resourceArn=created["arn"], tags=bad),
+        message,
+    )
 
 
 # -- one open connection per (environment account, management account, environment) --------

@@ -3,8 +3,9 @@
 import pytest
 
 import moto_proton
+from moto_proton.testing import proton_state
 
-from .helpers import UUID, error_of
+from .helpers import UUID, error_of, refused, tag_refusal
 
 ENV, MGMT = "111111111111", "222222222222"
 SOURCE = {"s3": {"bucket": "templates-bucket", "key": "vpc.tar.gz"}}
@@ -396,6 +397,47 @@ def test_delete_environment_then_it_is_gone(env, mgmt):
     assert rejected["environmentAccountConnection"]["status"] == "REJECTED"
     # Nothing uses the version any more.
     mgmt.delete_environment_template_version(templateName="vpc", majorVersion="1", minorVersion="0")
+
+
+def test_tags_hold_only_letters_numbers_spaces_and_a_few_signs(mgmt):
+    published_template(mgmt)
+    refused(
+        mgmt,
+        "ValidationException",
+        lambda: create(mgmt, tags=[{"key": "team", "value": "a&b"}]),
+        tag_refusal("value", "a&b", "&"),
+    )
+
+
+def test_a_retried_delete_succeeds(proton, mgmt):
+    published_template(mgmt)
+    create(mgmt)
+    mgmt.get_environment(name="prod")
+    proton.set_transition("proton::environment-deletion", {"progression": "manual", "times": 2})
+    deleting = mgmt.delete_environment(name="prod")["environment"]
+    assert deleting["deploymentStatus"] == "DELETE_IN_PROGRESS"
+    # While the deletion runs, a retry answers the environment and does nothing more.
+    before = proton_state()
+    assert mgmt.delete_environment(name="prod")["environment"] == deleting
+    assert proton_state() == before
+    with pytest.raises(mgmt.exceptions.ResourceNotFoundException):
+        for _ in range(3):
+            mgmt.get_environment(name="prod")
+    # Once it is done, a retry answers empty; what never existed stays not found.
+    assert "environment" not in mgmt.delete_environment(name="prod")
+    refused(
+        mgmt,
+        "ResourceNotFoundException",
+        lambda: mgmt.delete_environment(name="never"),
+        "The environment never was not found.",
+    )
+    # A new environment of that name is a new resource: the next delete acts on it.
+    create(mgmt)
+    mgmt.get_environment(name="prod")
+    assert mgmt.delete_environment(name="prod")["environment"]["deploymentStatus"] == (
+        "DELETE_IN_PROGRESS"
+    )
+    assert mgmt.list_environments()["environments"][0]["deploymentStatus"] == ("DELETE_IN_PROGRESS")
 
 
 def test_template_versions_in_use_cannot_be_deleted(mgmt):

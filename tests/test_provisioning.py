@@ -504,14 +504,8 @@ def test_stack_failure_fails_the_deployment_and_leaves_no_stack(proton):
     assert proton.client("cloudformation", account_id=MGMT).describe_stacks()["Stacks"] == []
 
 
-def test_instance_reads_environment_outputs_and_pipeline_reads_instances(proton):
-    env_template(proton)
-    mgmt = proton.client(account_id=MGMT)
-    create_env(proton, "dev", "tier: dev\n")
-    env_url = outputs(mgmt.list_environment_outputs(environmentName="dev")["outputs"])["QueueUrl"]
-    upload(proton, "svc/v1.tar.gz", bundle(svc_files(), folder="worker"))
-    version = register(mgmt, "service", "worker", "svc/v1.tar.gz")
-    publish(mgmt, "service", "worker", version)
+def create_orders_with_a_pipeline(mgmt) -> None:
+    """Service orders of template worker: instance one (size 3) in dev, and a pipeline."""
     mgmt.update_account_settings(pipelineServiceRoleArn=f"arn:aws:iam::{MGMT}:role/pipeline")
     mgmt.create_service(
         name="orders",
@@ -526,6 +520,17 @@ def test_instance_reads_environment_outputs_and_pipeline_reads_instances(proton)
         ),
     )
     mgmt.get_waiter("service_created").wait(name="orders", WaiterConfig=FAST)
+
+
+def test_instance_reads_environment_outputs_and_pipeline_reads_instances(proton):
+    env_template(proton)
+    mgmt = proton.client(account_id=MGMT)
+    create_env(proton, "dev", "tier: dev\n")
+    env_url = outputs(mgmt.list_environment_outputs(environmentName="dev")["outputs"])["QueueUrl"]
+    upload(proton, "svc/v1.tar.gz", bundle(svc_files(), folder="worker"))
+    version = register(mgmt, "service", "worker", "svc/v1.tar.gz")
+    publish(mgmt, "service", "worker", version)
+    create_orders_with_a_pipeline(mgmt)
     instance = outputs(
         mgmt.list_service_instance_outputs(serviceName="orders", serviceInstanceName="one")[
             "outputs"
@@ -567,23 +572,36 @@ def test_instance_reads_environment_outputs_and_pipeline_reads_instances(proton)
     assert proton.client("cloudformation", account_id=MGMT).describe_stacks()["Stacks"] == []
 
 
-def test_events_reach_an_eventbridge_rule(proton):
-    events = proton.client("events", account_id=MGMT)
-    sqs = proton.client("sqs", account_id=MGMT)
+def proton_events(proton, account: str):
+    """A rule for `aws.proton` on `account`'s default bus with an SQS target; the returned
+    function drains the queue and gives the events received so far, in order."""
+    events = proton.client("events", account_id=account)
+    sqs = proton.client("sqs", account_id=account)
     queue = sqs.create_queue(QueueName="proton-events")["QueueUrl"]
     queue_arn = sqs.get_queue_attributes(QueueUrl=queue, AttributeNames=["QueueArn"])["Attributes"][
         "QueueArn"
     ]
     events.put_rule(Name="proton", EventPattern=json.dumps({"source": ["aws.proton"]}))
     events.put_targets(Rule="proton", Targets=[{"Id": "q", "Arn": queue_arn}])
+
+    def received() -> list:
+        found = []
+        while True:
+            messages = sqs.receive_message(QueueUrl=queue, MaxNumberOfMessages=10).get(
+                "Messages", []
+            )
+            if not messages:
+                return found
+            found += [json.loads(m["Body"]) for m in messages]
+
+    return received
+
+
+def test_events_reach_an_eventbridge_rule(proton):
+    events_of_mgmt = proton_events(proton, MGMT)
     env_template(proton)
     create_env(proton, "dev", "tier: dev\n", protonServiceRoleArn=f"arn:aws:iam::{MGMT}:role/p")
-    received = []
-    while True:
-        messages = sqs.receive_message(QueueUrl=queue, MaxNumberOfMessages=10).get("Messages", [])
-        if not messages:
-            break
-        received += [json.loads(m["Body"]) for m in messages]
+    received = events_of_mgmt()
     seen = [(e["detail-type"], e["detail"].get("status")) for e in received]
     assert ("AWS Proton Environment Template Version Status Change", "DRAFT") in seen
     assert ("AWS Proton Environment Template Version Status Change", "PUBLISHED") in seen
@@ -604,6 +622,132 @@ def test_events_reach_an_eventbridge_rule(proton):
         "previousStatus": "IN_PROGRESS",
     }
     assert succeeded["resources"] == [f"arn:aws:proton:us-east-1:{MGMT}:environment/dev"]
+
+
+def changes_of(received: list, detail_type: str) -> list:
+    """(status, previousStatus) of each event of one kind, in order."""
+    return [
+        (e["detail"]["status"], e["detail"].get("previousStatus"))
+        for e in received
+        if e["detail-type"] == f"AWS Proton {detail_type} Status Change"
+    ]
+
+
+def test_every_kind_of_event_reaches_the_account_that_owns_the_resource(proton):
+    events_of = {account: proton_events(proton, account) for account in (MGMT, ENV)}
+    mgmt, env = proton.client(account_id=MGMT), proton.client(account_id=ENV)
+    env_template(proton)
+    create_env(proton, "dev", "tier: dev\n")  # through a connection from ENV
+    mgmt.update_environment(name="dev", deploymentType="CURRENT_VERSION")
+    mgmt.get_waiter("environment_deployed").wait(name="dev", WaiterConfig=FAST)
+    upload(proton, "svc/v1.tar.gz", bundle(svc_files(), folder="worker"))
+    publish(mgmt, "service", "worker", register(mgmt, "service", "worker", "svc/v1.tar.gz"))
+    create_orders_with_a_pipeline(mgmt)
+    mgmt.create_component(  # detached, in dev
+        name="store",
+        environmentName="dev",
+        manifest=MANIFEST,
+        templateFile="Resources:\n  Bucket:\n    Type: AWS::S3::Bucket\n",
+    )
+    mgmt.get_waiter("component_deployed").wait(name="store", WaiterConfig=FAST)
+    # then everything goes, the connection last
+    mgmt.delete_component(name="store")
+    mgmt.get_waiter("component_deleted").wait(name="store", WaiterConfig=FAST)
+    mgmt.delete_service(name="orders")
+    mgmt.get_waiter("service_deleted").wait(name="orders", WaiterConfig=FAST)
+    connection_id = mgmt.get_environment(name="dev")["environment"][
+        "environmentAccountConnectionId"
+    ]
+    mgmt.delete_environment(name="dev")
+    with pytest.raises(mgmt.exceptions.ResourceNotFoundException):
+        mgmt.get_environment(name="dev")
+    for kind, name in (("service", "worker"), ("environment", "queue-env")):
+        getattr(mgmt, f"delete_{kind}_template_version")(
+            templateName=name, majorVersion="1", minorVersion="0"
+        )
+        getattr(mgmt, f"delete_{kind}_template")(name=name)
+    env.delete_environment_account_connection(id=connection_id)
+
+    received = {account: events_of[account]() for account in (MGMT, ENV)}
+    kinds = {account: {e["detail-type"] for e in got} for account, got in received.items()}
+    connection_events = "AWS Proton Environment Account Connection Status Change"
+    assert kinds[ENV] == {connection_events}
+    assert kinds[MGMT] == {
+        f"AWS Proton {kind} Status Change"
+        for kind in (
+            "Environment",
+            "Environment Template",
+            "Environment Template Version",
+            "Service",
+            "Service Instance",
+            "Service Pipeline",
+            "Service Template",
+            "Service Template Version",
+            "Component",
+            "Deployment",
+        )
+    }
+    for account, got in received.items():
+        for event in got:
+            assert event["source"] == "aws.proton"
+            assert [arn.split(":")[4] for arn in event["resources"]] == [account]
+            # a new resource's first event has no previous status, and none repeats its status
+            assert event["detail"].get("previousStatus") != event["detail"]["status"]
+    assert changes_of(received[ENV], "Environment Account Connection") == [
+        ("PENDING", None),
+        ("CONNECTED", "PENDING"),
+        ("DELETED", "CONNECTED"),
+    ]
+    connection_event = received[ENV][0]
+    assert connection_event["detail"] == {"id": connection_id, "status": "PENDING"}
+    assert connection_event["resources"] == [
+        f"arn:aws:proton:us-east-1:{ENV}:environment-account-connection/{connection_id}"
+    ]
+    for kind in ("Environment Template", "Service Template"):
+        assert changes_of(received[MGMT], kind) == [
+            ("DRAFT", None),
+            ("PUBLISHED", "DRAFT"),
+            ("DRAFT", "PUBLISHED"),  # its only published version was deleted
+            ("DELETED", "DRAFT"),
+        ]
+    assert changes_of(received[MGMT], "Service") == [
+        ("CREATE_IN_PROGRESS", None),
+        ("ACTIVE", "CREATE_IN_PROGRESS"),
+        ("DELETE_IN_PROGRESS", "ACTIVE"),
+        ("DELETED", "DELETE_IN_PROGRESS"),
+    ]
+    assert changes_of(received[MGMT], "Environment")[:4] == [
+        ("IN_PROGRESS", None),
+        ("SUCCEEDED", "IN_PROGRESS"),
+        ("IN_PROGRESS", "SUCCEEDED"),  # the redeployment
+        ("SUCCEEDED", "IN_PROGRESS"),
+    ]
+    deployments = changes_of(received[MGMT], "Deployment")
+    assert ("IN_PROGRESS", None) in deployments and ("SUCCEEDED", "IN_PROGRESS") in deployments
+    assert {previous for status, previous in deployments if status == "IN_PROGRESS"} == {None}
+    assert changes_of(received[MGMT], "Environment")[-1] == ("DELETED", "DELETE_IN_PROGRESS")
+    assert changes_of(received[MGMT], "Service Template Version")[-1] == ("DELETED", "PUBLISHED")
+    service_event = next(
+        e for e in received[MGMT] if e["detail-type"].endswith("Service Status Change")
+    )
+    assert service_event["detail"] == {"name": "orders", "status": "CREATE_IN_PROGRESS"}
+    assert service_event["resources"] == [f"arn:aws:proton:us-east-1:{MGMT}:service/orders"]
+
+
+def test_a_rejected_connection_tells_only_its_environment_account(proton):
+    events_of = {account: proton_events(proton, account) for account in (MGMT, ENV)}
+    env, mgmt = proton.client(account_id=ENV), proton.client(account_id=MGMT)
+    connection = env.create_environment_account_connection(
+        managementAccountId=MGMT, environmentName="dev", roleArn=f"arn:aws:iam::{ENV}:role/r"
+    )["environmentAccountConnection"]
+    mgmt.reject_environment_account_connection(id=connection["id"])
+    env.delete_environment_account_connection(id=connection["id"])
+    assert changes_of(events_of[ENV](), "Environment Account Connection") == [
+        ("PENDING", None),
+        ("REJECTED", "PENDING"),
+        ("DELETED", "REJECTED"),
+    ]
+    assert events_of[MGMT]() == []
 
 
 COMPONENT_CFN = """\

@@ -7,7 +7,7 @@ import yaml
 
 from moto_proton.testing import proton_state
 
-from .helpers import UUID, refused
+from .helpers import UUID, refused, tag_refusal
 
 ACCOUNT = "123456789012"
 ARN = f"arn:aws:proton:us-east-1:{ACCOUNT}"
@@ -177,6 +177,15 @@ def test_repositories(client):
         "BITBUCKET",
         "GITHUB",
     ]
+
+
+def test_tags_hold_only_letters_numbers_spaces_and_a_few_signs(client):
+    refused(
+        client,
+        "ValidationException",
+        lambda: link(client, name="org/other", tags=[{"key": "cost#center", "value": "a"}]),
+        tag_refusal("key", "cost#center", "#"),
+    )
 
 
 def test_repositories_must_be_linked_and_stay_while_used(client):

@@ -6,7 +6,7 @@ import pytest
 import moto_proton
 from moto_proton.testing import proton_state
 
-from .helpers import error_of, tags_of
+from .helpers import error_of, refused, tag_refusal, tags_of
 
 ACCOUNT = "123456789012"
 ARN = f"arn:aws:proton:us-east-1:{ACCOUNT}"
@@ -98,10 +98,11 @@ def test_template_lifecycle(client):
 
     deleted = client.delete_service_template(name="web")["serviceTemplate"]
     assert deleted["name"] == "web" and deleted["displayName"] == "Web"
+    # A retried delete succeeds with what the delete answered (AWS's idempotent deletes).
+    assert client.delete_service_template(name="web")["serviceTemplate"] == deleted
     for call in (
         lambda: client.get_service_template(name="web"),
         lambda: client.update_service_template(name="web", description="x"),
-        lambda: client.delete_service_template(name="web"),
     ):
         with pytest.raises(client.exceptions.ResourceNotFoundException) as excinfo:
             call()
@@ -452,15 +453,53 @@ def test_deletion_rules(client):
     assert "recommendedVersion" not in client.get_service_template(name="web")["serviceTemplate"]
     with pytest.raises(client.exceptions.ResourceNotFoundException):
         client.list_tags_for_resource(resourceArn=last["arn"])
+    retried = client.delete_service_template_version(
+        templateName="web", majorVersion="1", minorVersion="1"
+    )["serviceTemplateVersion"]
+    assert retried == last  # a retried delete succeeds (AWS's idempotent deletes)
     with pytest.raises(client.exceptions.ResourceNotFoundException) as excinfo:
         client.delete_service_template_version(
-            templateName="web", majorVersion="1", minorVersion="1"
+            templateName="web", majorVersion="1", minorVersion="2"
         )
     assert error_of(excinfo)[1] == (
-        f"The requested service template version does not exist: {ARN}:service-template/web:1.1"
+        f"The requested service template version does not exist: {ARN}:service-template/web:1.2"
     )
     client.delete_service_template(name="web")
     assert client.list_service_templates()["templates"] == []
+
+
+def test_the_recommended_version_goes_only_when_no_other_version_exists(client):
+    client.create_service_template(name="web")
+    versions = [new_version(client)["arn"] for _ in range(2)]  # 1.0, 2.0
+    publish(client, "1", "0")
+    publish(client, "2", "0")
+    latest = {"templateName": "web", "majorVersion": "2", "minorVersion": "0"}
+    refused(
+        client,
+        "ConflictException",
+        lambda: client.delete_service_template_version(**latest),
+        "Service template version web:2.0 is the recommended version of the template and can "
+        "only be deleted last; delete 1.0 first.",
+    )
+    assert recommended(client) == "2.0"
+    first = {**latest, "majorVersion": "1"}
+    for version in (first, latest):
+        deleted = client.delete_service_template_version(**version)["serviceTemplateVersion"]
+        assert deleted["arn"] == versions.pop(0)
+    assert recommended(client) is None
+
+
+def test_tags_hold_only_letters_numbers_spaces_and_a_few_signs(client):
+    arn = client.create_service_template(name="web")["serviceTemplate"]["arn"]
+    new_version(client)
+    tag = {"key": "cost#center", "value": "a"}
+    message = tag_refusal("key", "cost#center", "#")
+    for call in (
+        lambda: client.tag_resource(resourceArn=f"{arn}:1.0", tags=[tag]),
+        lambda: client.create_service_template(name="other", tags=[tag]),
+        lambda: new_version(client, tags=[tag]),
+    ):
+        refused(client, "ValidationException", call, message)
 
 
 def test_versions_in_use_cannot_be_deleted(client):

@@ -10,7 +10,7 @@ from botocore.exceptions import WaiterError
 
 import moto_proton
 
-from .helpers import UUID, error_of, refused, tags_of, wait_exactly
+from .helpers import UUID, error_of, refused, tag_refusal, tags_of, wait_exactly
 
 ACCOUNT = "123456789012"
 ARN = f"arn:aws:proton:us-east-1:{ACCOUNT}"
@@ -796,10 +796,11 @@ def test_delete_service(client, proton):
         "The service svc is DELETE_IN_PROGRESS.",
     )
     client.get_waiter("service_deleted").wait(name="svc", WaiterConfig=NO_WAIT)
+    # A retried delete once the deletion is done succeeds with an empty answer.
+    assert "service" not in client.delete_service(name="svc")
     for call in (
         lambda: get(client),
         lambda: instance(client),
-        lambda: client.delete_service(name="svc"),
         lambda: client.list_deployments(serviceName="svc"),
         lambda: client.list_service_instances(serviceName="svc"),
     ):
@@ -900,6 +901,20 @@ def test_create_service_instance(client):
             name="five", serviceName="svc", spec=spec(("five", "dev"))
         ),
         "Service svc has reached its quota of 3 service instances (service_instances_per_service).",
+    )
+
+
+def test_tags_hold_only_letters_numbers_spaces_and_a_few_signs(client):
+    bad = [{"key": "cost#center", "value": "a"}]
+    message = tag_refusal("key", "cost#center", "#")
+    refused(client, "ValidationException", lambda: create(client, tags=bad), message)
+    create(client, spec_text=ONE)
+    client.get_waiter("service_created").wait(name="svc", WaiterConfig=NO_WAIT)
+    refused(
+        client,
+        "ValidationException",
+        lambda: client.create_service_instance(name="two", serviceName="svc", spec=TWO, tags=bad),
+        message,
     )
 
 

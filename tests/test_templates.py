@@ -3,8 +3,9 @@
 import pytest
 
 import moto_proton
+from moto_proton.testing import proton_state
 
-from .helpers import error_of, raw_call
+from .helpers import error_of, raw_call, refused, tag_refusal, tags_of
 
 SOURCE = {"s3": {"bucket": "templates-bucket", "key": "vpc/v1.tar.gz"}}
 MODEL = "proton::environment-template-version"
@@ -235,6 +236,126 @@ def test_deletion_rules(client):
     assert deleted["environmentTemplateVersion"]["status"] == "PUBLISHED"
     client.delete_environment_template(name="vpc")
     assert client.list_environment_templates()["templates"] == []
+
+
+def test_the_recommended_version_goes_only_when_no_other_version_exists(client):
+    client.create_environment_template(name="vpc")
+    for _ in range(3):
+        new_version(client)  # 1.0, 2.0, 3.0
+    publish(client, "vpc", "1", "0")
+    publish(client, "vpc", "2", "0")  # recommended; 3.0 stays a draft
+
+    def delete(major):
+        return client.delete_environment_template_version(
+            templateName="vpc", majorVersion=major, minorVersion="0"
+        )["environmentTemplateVersion"]
+
+    refused(
+        client,
+        "ConflictException",
+        lambda: delete("2"),
+        "Environment template version vpc:2.0 is the recommended version of the template and "
+        "can only be deleted last; delete 1.0, 3.0 first.",
+    )
+    # a major version that isn't the recommended one goes, published or not
+    assert delete("1")["status"] == "PUBLISHED"
+    assert delete("3")["status"] == "DRAFT"
+    template = client.get_environment_template(name="vpc")["environmentTemplate"]
+    assert template["recommendedVersion"] == "2.0"
+    # alone, the recommended version goes too, and the template has none left
+    assert delete("2")["status"] == "PUBLISHED"
+    assert (
+        "recommendedVersion"
+        not in client.get_environment_template(name="vpc")["environmentTemplate"]
+    )
+
+
+@pytest.mark.parametrize(
+    "tag, message",
+    [
+        ({"key": "cost#center", "value": "a"}, tag_refusal("key", "cost#center", "#")),
+        ({"key": "team", "value": "a!b"}, tag_refusal("value", "a!b", "!")),
+    ],
+)
+def test_tags_hold_only_letters_numbers_spaces_and_a_few_signs(client, tag, message):
+    arn = client.create_environment_template(name="vpc")["environmentTemplate"]["arn"]
+    new_version(client)
+    for call in (
+        lambda: client.tag_resource(resourceArn=arn, tags=[tag]),
+        lambda: client.tag_resource(resourceArn=f"{arn}:1.0", tags=[tag]),
+        lambda: client.create_environment_template(name="other", tags=[tag]),
+        lambda: new_version(client, tags=[tag]),
+    ):
+        refused(client, "ValidationException", call, message)
+    allowed = {"Cost Center_1.:/=+-@": "équipe 東京 +1", "x": ""}
+    client.tag_resource(resourceArn=arn, tags=[{"key": k, "value": v} for k, v in allowed.items()])
+    assert {k: v for k, v in tags_of(client, arn).items() if not k.startswith("aws:")} == allowed
+
+
+def test_a_retried_delete_succeeds_and_counts_nowhere(client, proton):
+    moto_proton.set_quota("templates", 1)
+    client.create_environment_template(name="vpc", tags=[{"key": "team", "value": "a"}])
+    new_version(client)
+    version = {"templateName": "vpc", "majorVersion": "1", "minorVersion": "0"}
+    deleted_version = client.delete_environment_template_version(**version)[
+        "environmentTemplateVersion"
+    ]
+    deleted = client.delete_environment_template(name="vpc")["environmentTemplate"]
+    # Retries answer what the delete answered, even in reverse order, and change nothing.
+    before = proton_state()
+    retried_version = client.delete_environment_template_version(**version)
+    assert retried_version["environmentTemplateVersion"] == deleted_version
+    assert client.delete_environment_template(name="vpc")["environmentTemplate"] == deleted
+    assert proton_state() == before
+    # A deletion is in no listing and no quota; another Region knows nothing of it.
+    assert client.list_environment_templates()["templates"] == []
+    client.create_environment_template(name="other")
+    west = proton.client(region="eu-west-1")
+    refused(
+        west,
+        "ResourceNotFoundException",
+        lambda: west.delete_environment_template(name="vpc"),
+        "The environment template vpc was not found.",
+    )
+    refused(
+        client,
+        "ResourceNotFoundException",
+        lambda: client.delete_environment_template_version(**{**version, "minorVersion": "1"}),
+        "The environment template vpc was not found.",
+    )
+
+
+def test_a_retried_delete_acts_on_a_resource_created_again(client):
+    client.create_environment_template(name="vpc", description="first")
+    client.delete_environment_template(name="vpc")
+    client.create_environment_template(name="vpc", description="second")
+    new_version(client)
+    refused(
+        client,
+        "ConflictException",
+        lambda: client.delete_environment_template(name="vpc"),
+        "The environment template vpc has 1 versions; delete them first.",
+    )
+    client.delete_environment_template_version(
+        templateName="vpc", majorVersion="1", minorVersion="0"
+    )
+    deleted = client.delete_environment_template(name="vpc")["environmentTemplate"]
+    assert deleted["description"] == "second"
+    assert client.delete_environment_template(name="vpc")["environmentTemplate"] == deleted
+
+
+def test_a_retried_delete_answers_empty_after_eight_hours(client, proton):
+    if proton.mode == "server":
+        pytest.skip("time is frozen in-process only")
+    from freezegun import freeze_time
+
+    with freeze_time("2026-01-01 00:00:00"):
+        client.create_environment_template(name="vpc")
+        deleted = client.delete_environment_template(name="vpc")["environmentTemplate"]
+    with freeze_time("2026-01-01 07:59:00"):
+        assert client.delete_environment_template(name="vpc")["environmentTemplate"] == deleted
+    with freeze_time("2026-01-01 08:00:01"):
+        assert "environmentTemplate" not in client.delete_environment_template(name="vpc")
 
 
 def test_versions_need_a_template_and_a_source(client, proton):

@@ -12,6 +12,7 @@ from ..exceptions import ResourceNotFoundException
 from .base import OrderedIndex
 from .components import Component, ComponentsMixin
 from .connections import ConnectionsMixin, EnvironmentAccountConnection
+from .deletions import Deletions
 from .deployable import DELETE_FAILED, Deployable, DeployableMixin, VersionedDeployable
 from .deployments import FAILED, Deployment, DeploymentsMixin
 from .environments import Environment, EnvironmentsMixin
@@ -100,6 +101,8 @@ class ProtonBackend(
         #: Deployments and deletions a test asked to fail, by the ARN of their resource
         #: (`moto_proton.testing.fail_next_deployment`).
         self.failures_to_come: dict[str, str] = {}
+        #: What was deleted, for retried deletes; in no listing and no quota.
+        self.deletions = Deletions()
         self.tagger = new_tagger()
 
     @property

@@ -18,6 +18,7 @@ if TYPE_CHECKING:
     from .backend import ProtonBackend
     from .components import Component
     from .connections import EnvironmentAccountConnection
+    from .deletions import Deletions
     from .deployable import Deployable, VersionedDeployable
     from .deployments import Deployment
     from .environments import Environment
@@ -153,6 +154,7 @@ class BackendParts:
     repositories: "dict[tuple[str, str], Repository]"
     service_sync_configs: "dict[str, ServiceSyncConfig]"
     failures_to_come: dict[str, str]
+    deletions: "Deletions"
 
     if TYPE_CHECKING:  # each is defined by one part; listed here for the type checker
 

@@ -19,6 +19,7 @@ from ..exceptions import (
     ResourceNotFoundException,
     ValidationException,
 )
+from ..provisioning.events import status_change
 from ..quotas import enforce_quota
 from .base import BackendParts, OrderedIndex, Selection, SortKey, instant, paged
 from .idempotency import ClientTokens, fingerprint
@@ -49,6 +50,12 @@ class EnvironmentAccountConnection:
     @property
     def order(self) -> SortKey:
         return (instant(self.requested_at), self.id)
+
+    def status_changed(self, previous: Optional[str], status: str) -> None:
+        """Tell EventBridge, in the environment account (the connection's owner); a new
+        connection has no previous status."""
+        detail = {"id": self.id, "status": status, "previousStatus": previous}
+        status_change("Environment Account Connection", self.arn, detail)
 
     def describe(self) -> dict[str, Any]:
         """A snapshot in the API's shape (the serializer drops what a Summary lacks)."""
@@ -208,6 +215,7 @@ class ConnectionsMixin(BackendParts):
         management.managed_connections[connection_id] = connection
         management.managed_connection_order.add(connection.order, connection)
         self.connection_client_tokens.remember(client_token, request, connection_id)
+        connection.status_changed(None, PENDING)
         return {"environmentAccountConnection": connection.describe()}
 
     def get_environment_account_connection(self, id: str) -> dict[str, Any]:
@@ -261,6 +269,7 @@ class ConnectionsMixin(BackendParts):
         if connection.status == PENDING:
             connection.status = CONNECTED
             connection.last_modified_at = utcnow()
+            connection.status_changed(PENDING, CONNECTED)
         return {"environmentAccountConnection": connection.describe()}
 
     def reject_environment_account_connection(self, id: str) -> dict[str, Any]:
@@ -271,12 +280,17 @@ class ConnectionsMixin(BackendParts):
                     f"Environment account connection {id} is used by an environment and "
                     "can't be rejected."
                 )
-            connection.status = REJECTED
+            previous, connection.status = connection.status, REJECTED
             connection.last_modified_at = utcnow()
             self.backend_of(connection.environment_account_id).close(connection)
+            connection.status_changed(previous, REJECTED)
         return {"environmentAccountConnection": connection.describe()}
 
     def delete_environment_account_connection(self, id: str) -> dict[str, Any]:
+        arn = self.arn(f"environment-account-connection/{id}")
+        return self.deletions.retry_or(arn, lambda: self._remove_connection(id))
+
+    def _remove_connection(self, id: str) -> dict[str, Any]:
         connection = self._as_environment_account(id, "DeleteEnvironmentAccountConnection")
         del self.connections[id]
         self.connection_order.remove(connection.order)
@@ -285,4 +299,7 @@ class ConnectionsMixin(BackendParts):
         management.managed_connections.pop(id, None)
         management.managed_connection_order.remove(connection.order)
         self.drop_tags(connection.arn)
-        return {"environmentAccountConnection": connection.describe()}
+        answer = {"environmentAccountConnection": connection.describe()}
+        self.deletions.remember(connection.arn, answer)
+        connection.status_changed(connection.status, "DELETED")
+        return answer

@@ -152,7 +152,8 @@ class DeployableMixin(BackendParts):
     ) -> Deployment:
         """Deploy `target_state`; the resource shows it only once the deployment succeeds.
         A first deployment (no previous one) records no initial state."""
-        initial = resource.state() if resource.last_attempted_deployment_id else None
+        first = not resource.last_attempted_deployment_id
+        initial = None if first else resource.state()
         fails_with = self.failures_to_come.pop(resource.arn, None)
         deployment = Deployment(self.arn(""), resource, initial, target_state, fails_with)
         if at is not None:  # one clock reading for createdAt and the first attempt
@@ -162,7 +163,8 @@ class DeployableMixin(BackendParts):
         self.deployments[deployment.id] = deployment
         resource.last_attempted_deployment_id = deployment.id
         resource.last_deployment_attempted_at = deployment.created_at
-        previous = resource.deployment_status
+        # A new resource's first event has no previous status.
+        previous = None if first else resource.deployment_status
         resource.deployment_status = IN_PROGRESS
         resource.deployment_status_message = None
         provisioning.status_changed(self, resource, previous, IN_PROGRESS)

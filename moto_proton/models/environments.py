@@ -17,7 +17,7 @@ from ..quotas import enforce_quota
 from ..specs import parse_environment_spec
 from .base import BackendParts, OrderedIndex, Selection, paged
 from .connections import CONNECTED, EnvironmentAccountConnection
-from .deployable import DELETED, VersionedDeployable, deletion_model
+from .deployable import DELETED, DELETING, VersionedDeployable, deletion_model
 from .idempotency import fingerprint
 from .templates import ENVIRONMENT, TemplateVersion, idempotent_create
 
@@ -91,6 +91,7 @@ class EnvironmentsMixin(BackendParts):
         if environment is not None and self.sync_deployable(environment) == DELETED:
             del self.environments[name]
             self.drop_tags(environment.arn)
+            self.deletions.remember(environment.arn, {})  # a retry once done answers empty
             environment = None
         if environment is None:
             raise ResourceNotFoundException(f"The environment {name} was not found.")
@@ -331,7 +332,14 @@ class EnvironmentsMixin(BackendParts):
         return {"environment": environment.describe()}
 
     def delete_environment(self, name: str) -> dict[str, Any]:
+        return self.deletions.retry_or(
+            self.arn(f"environment/{name}"), lambda: self._start_environment_deletion(name)
+        )
+
+    def _start_environment_deletion(self, name: str) -> dict[str, Any]:
         environment = self.environment(name)
+        if environment.deployment_status == DELETING:  # a retry: the deletion goes on
+            return {"environment": environment.describe()}
         self.check_not_busy(environment, "deleting")
         running = self.instances_in_environment(name)
         if running:

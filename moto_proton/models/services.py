@@ -22,6 +22,7 @@ from ..exceptions import (
     ServiceQuotaExceededException,
     ValidationException,
 )
+from ..provisioning.events import status_change
 from ..quotas import enforce_quota, get_quota
 from ..specs import InstanceSpec, ServiceSpec, parse_service_spec, with_current_values
 from .base import BackendParts, OrderedIndex, Selection, instant, paged
@@ -154,10 +155,21 @@ class Service:
         self.phase_deployments: list[tuple[Deployable, str]] = []
         self.status = "CREATE_IN_PROGRESS"
         self.status_message: Optional[str] = None
+        #: The status its last event reported (None before the first).
+        self.reported_status: Optional[str] = None
 
     @property
     def in_progress(self) -> bool:
         return self.status.endswith("_IN_PROGRESS")
+
+    def report_status(self, status: Optional[str] = None) -> None:
+        """Tell EventBridge when its status (or `status`) differs from the last one told; the
+        first event has no previous status."""
+        status = status or self.status
+        if status != self.reported_status:
+            detail = {"name": self.name, "status": status, "previousStatus": self.reported_status}
+            status_change("Service", self.arn, detail)
+            self.reported_status = status
 
     def instance(self, name: str) -> ServiceInstance:
         instance = self.instances.get(name)
@@ -210,7 +222,13 @@ class ServicesMixin(BackendParts):
         self.drop_tags(instance.arn)
 
     def sync_service(self, service: Service) -> str:
-        """Bring the instances, the pipeline and the service's derived status up to date."""
+        """Bring the instances, the pipeline and the service's derived status up to date,
+        and tell EventBridge when the status changed."""
+        status = self._sync_service(service)
+        service.report_status("DELETED" if status == DELETED else status)  # events' word
+        return status
+
+    def _sync_service(self, service: Service) -> str:
         if service.deletion is not None:
             deletion_status = service.deletion.status or DELETING
             if deletion_status == DELETE_FAILED:
@@ -223,6 +241,7 @@ class ServicesMixin(BackendParts):
                     self._forget(service, instance)
                 del self.services[service.name]
                 self.drop_tags(service.arn)
+                self.deletions.remember(service.arn, {})  # a retry once done answers empty
                 self.forget_service_sync(service.name)
                 return DELETED
             for resource in self._deployed_parts(service):
@@ -498,6 +517,7 @@ class ServicesMixin(BackendParts):
             self.start_deployment(pipeline, pipeline.state(), at=now)
             service.pipeline = pipeline
             service.phase_deployments.append((pipeline, pipeline.last_attempted_deployment_id))
+        service.report_status()
         return {"service": service.describe()}
 
     def get_service(self, name: str) -> dict[str, Any]:
@@ -605,6 +625,7 @@ class ServicesMixin(BackendParts):
             target = {**pipeline.state(), "spec": parsed.text}
             self.start_deployment(pipeline, target, at=now)
             service.phase_deployments.append((pipeline, pipeline.last_attempted_deployment_id))
+        service.report_status()
         # Like CreateService's, the answer shows the operation started: UPDATE_IN_PROGRESS
         # (AWS's example in ag-svc-update); the next read sees how far it got.
         return {"service": service.describe()}
@@ -623,6 +644,11 @@ class ServicesMixin(BackendParts):
         return ServiceSpec(current.text, current.document, instances, pipeline)
 
     def delete_service(self, name: str) -> dict[str, Any]:
+        return self.deletions.retry_or(
+            self.arn(f"service/{name}"), lambda: self._start_service_deletion(name)
+        )
+
+    def _start_service_deletion(self, name: str) -> dict[str, Any]:
         service = self.service(name)
         if service.deletion is not None and service.status != DELETE_FAILED:
             return {"service": service.describe()}
@@ -640,6 +666,7 @@ class ServicesMixin(BackendParts):
         for resource in self._deployed_parts(service):
             resource.deletion = service.deletion
             resource.deployment_status = DELETING
+        service.report_status()
         return {"service": service.describe()}
 
     # -- service instances --------------------------------------------------------------

@@ -2,9 +2,11 @@
 
 Users may set at most 50 tags on a resource; keys that begin with `aws:` are AWS's (the
 `aws:proton:*` tags Proton adds to environments): users can neither set nor remove them, and
-they do not count toward the 50.
+they do not count toward the 50. Keys and values hold letters, numbers, spaces and
+`_ . : / = + - @` only (the User Guide's "AWS Proton resources and tagging").
 """
 
+import unicodedata
 from typing import TYPE_CHECKING, Any, Optional
 
 from moto.utilities.tagging_service import TaggingService
@@ -16,6 +18,8 @@ if TYPE_CHECKING:
     pass
 
 MAX_USER_TAGS = 50
+#: The punctuation tags may hold besides letters, numbers and spaces.
+TAG_PUNCTUATION = "_.:/=+-@"
 
 
 def new_tagger() -> TaggingService:
@@ -26,8 +30,24 @@ def _reserved(key: str) -> bool:
     return key.lower().startswith("aws:")
 
 
+def _refused_character(text: str) -> Optional[str]:
+    """The first character a tag may not hold: anything but a letter, a number, a space
+    (Unicode's L, N and Z categories, as AWS's own tag pattern) or `TAG_PUNCTUATION`."""
+    for character in text:
+        if unicodedata.category(character)[0] not in "LNZ" and character not in TAG_PUNCTUATION:
+            return character
+    return None
+
+
 def check_tags(tags: Optional[list[dict[str, str]]]) -> None:
     for tag in tags or []:
+        for part in ("key", "value"):
+            refused = _refused_character(tag[part])
+            if refused is not None:
+                raise ValidationException(
+                    f"Tag {part} {tag[part]!r} has a character that isn't allowed: {refused!r}. "
+                    f"Tags may hold letters, numbers, spaces and {' '.join(TAG_PUNCTUATION)}."
+                )
         if _reserved(tag["key"]):
             raise ValidationException(
                 f"Tag key {tag['key']} is not allowed: keys that begin with 'aws:' are "

@@ -18,6 +18,7 @@ from moto.moto_api._internal.managed_state_model import ManagedState
 
 from .. import provisioning
 from ..exceptions import ConflictException, ResourceNotFoundException, ValidationException
+from ..provisioning.events import status_change
 from ..quotas import enforce_quota
 from .base import BackendParts, OrderedIndex, Selection, paged
 from .idempotency import ClientTokens, fingerprint
@@ -180,6 +181,18 @@ class Template:
             key=lambda v: v.key,
         )
 
+    @property
+    def status(self) -> str:
+        """What its events report (templates have no status in the API): DRAFT until a
+        version is published, then PUBLISHED, as the User Guide's service template event
+        example shows."""
+        return PUBLISHED if self.published() else DRAFT
+
+    def status_changed(self, previous: Optional[str], status: str) -> None:
+        """Tell EventBridge; a new template has no previous status."""
+        detail = {"name": self.name, "status": status, "previousStatus": previous}
+        status_change(self.kind.label.title(), self.arn, detail)
+
     def recommended_minor(self, major: str) -> Optional[str]:
         published = self.published(major)
         return published[-1].minor if published else None
@@ -325,6 +338,7 @@ class TemplatesMixin(BackendParts):
         )
         self.add_tags(template.arn, tags, self.template_managed_tags(template))
         templates[name] = template
+        template.status_changed(None, template.status)
         return {kind.template_key: template.describe()}
 
     def _update_template(
@@ -345,6 +359,10 @@ class TemplatesMixin(BackendParts):
         return {kind.template_key: template.describe()}
 
     def _delete_template(self, kind: TemplateKind, name: str) -> dict[str, Any]:
+        arn = self.arn(f"{kind.arn_type}/{name}")
+        return self.deletions.retry_or(arn, lambda: self._remove_template(kind, name))
+
+    def _remove_template(self, kind: TemplateKind, name: str) -> dict[str, Any]:
         template = self.template(name, kind)
         if template.versions:
             raise ConflictException(
@@ -353,7 +371,10 @@ class TemplatesMixin(BackendParts):
         del self.templates_of(kind)[name]
         self.drop_tags(template.arn)
         self.forget_template_sync(kind.name.upper(), name)
-        return {kind.template_key: template.describe()}
+        answer = {kind.template_key: template.describe()}
+        self.deletions.remember(template.arn, answer)
+        template.status_changed(template.status, "DELETED")
+        return answer
 
     def _list_templates(self, kind: TemplateKind) -> Selection:
         return OrderedIndex(((t.name,), t) for t in self.templates_of(kind).values()), None
@@ -434,8 +455,9 @@ class TemplatesMixin(BackendParts):
             if supported_component_sources is not None
             else None,
         )
-        provisioning.register_version(self, template, version)
+        # Tags first: refused tags must leave no trace, not even registration's event.
         self.add_tags(version.arn, tags, self.template_managed_tags(template))
+        provisioning.register_version(self, template, version)
         template.versions[version.key] = version
         self.template_version_client_tokens.remember(client_token, request, version.key)
         return {kind.version_key: template.describe_version(version, REGISTERING)}
@@ -485,41 +507,68 @@ class TemplatesMixin(BackendParts):
             if supported_component_sources is not None
             else None,
         }
+        template = self.template(template_name, kind)
+        template_status = template.status
         changed = False
         for field, value in changes.items():
             if value is not None and value != getattr(version, field):
                 setattr(version, field, value)
                 changed = True
-        template = self.template(template_name, kind)
         if changed:
             # Only the version's: the User Guide lists templates with a published version
             # whose lastModifiedAt is still their createdAt (template-view).
             version.last_modified_at = utcnow()
         if version.status != current:
             provisioning.version_status_changed(self, version, current, version.status)
+        if template.status != template_status:  # its first published version
+            template.status_changed(template_status, template.status)
         return {kind.version_key: template.describe_version(version)}
 
     def _delete_template_version(
+        self, kind: TemplateKind, template_name: str, major_version: str, minor_version: str
+    ) -> dict[str, Any]:
+        arn = self.arn(f"{kind.arn_type}/{template_name}:{major_version}.{minor_version}")
+        return self.deletions.retry_or(
+            arn,
+            lambda: self._remove_template_version(
+                kind, template_name, major_version, minor_version
+            ),
+        )
+
+    def _remove_template_version(
         self, kind: TemplateKind, template_name: str, major_version: str, minor_version: str
     ) -> dict[str, Any]:
         version = self.template_version(kind, template_name, major_version, minor_version)
         template = self.template(template_name, kind)
         same_major = [v for v in template.versions.values() if v.major == version.major]
         title = version.label[0].upper() + version.label[1:]
+        # The API Reference: a recommended minor version goes only when no other minor of its
+        # major exists; the template's recommended version only when no other version does.
         if template.recommended_minor(version.major) == version.minor and len(same_major) > 1:
             raise ConflictException(
                 f"{title} is the recommended version of its major version and can only be "
                 "deleted last."
             )
+        if template.recommended_version() is version and len(template.versions) > 1:
+            others = sorted(v.key for v in template.versions.values() if v is not version)
+            raise ConflictException(
+                f"{title} is the recommended version of the template and can only be deleted "
+                f"last; delete {', '.join(f'{major}.{minor}' for major, minor in others)} first."
+            )
         users = self.template_version_users(version)
         if users:
             raise ConflictException(f"{title} is used by {'; '.join(users)}.")
+        template_status = template.status
         del template.versions[version.key]
         # Described as it is left: the last version of its major leaves no recommended minor
         # (AWS's template-delete examples).
-        described = template.describe_version(version)
+        answer = {kind.version_key: template.describe_version(version)}
         self.drop_tags(version.arn)
-        return {kind.version_key: described}
+        self.deletions.remember(version.arn, answer)
+        provisioning.version_status_changed(self, version, version.status, "DELETED")
+        if template.status != template_status:  # its last published version went
+            template.status_changed(template_status, template.status)
+        return answer
 
     # -- the operations, named as the API names them --------------------------------------
 

@@ -471,7 +471,8 @@ def status_changed(backend: Any, resource: Any, previous: Optional[str], status:
             {
                 "id": deployment.id,
                 "status": status,
-                "previousStatus": previous if previous != status else None,
+                # IN_PROGRESS is a deployment's first status: it had none before.
+                "previousStatus": None if status == "IN_PROGRESS" else previous,
                 "targetArn": resource.arn,
                 "targetResourceType": resource.target_resource_type,
             },

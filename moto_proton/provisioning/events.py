@@ -59,3 +59,10 @@ def resource_detail(resource: Any, status: str, previous: Optional[str]) -> dict
     if kind == "SERVICE_INSTANCE":
         detail["serviceName"] = resource.service_name
     return detail
+
+
+def status_change(kind: str, arn: str, detail: dict[str, Any]) -> None:
+    """`AWS Proton <kind> Status Change` about the resource `arn` names, on the default bus of
+    the account and Region in that ARN: the account that owns the resource."""
+    parts = arn.split(":", 5)
+    put_event(parts[4], parts[3], f"AWS Proton {kind} Status Change", detail, arn)
