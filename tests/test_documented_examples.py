@@ -1,4 +1,4 @@
-"""The AWS CLI walkthroughs of the AWS Proton User Guide, replayed against the server (issue 13).
+"""The AWS CLI walkthroughs of the AWS Proton User Guide, replayed against the server.
 
 Each test takes one User Guide page whose CLI examples use implemented operations and replays
 its `aws proton ...` commands in order through the AWS CLI against the `proton_server_url`

@@ -1,6 +1,7 @@
-"""Real provisioning (§15.7): bundles read from moto's S3, specs checked against the schema,
-deployments rendered with Jinja2 into moto CloudFormation stacks in the right account, outputs,
-deletion, and EventBridge events. Both modes through the `proton` fixture."""
+"""Real provisioning, what the `[provisioning]` extra adds: bundles read from moto's S3, specs
+checked against the schema, deployments rendered with Jinja2 into moto CloudFormation stacks in
+the right account, outputs, deletion, and EventBridge events. Both modes through the `proton`
+fixture."""
 
 import io
 import json

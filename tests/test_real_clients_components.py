@@ -1,4 +1,4 @@
-"""A component lifecycle on a live server, driven by real clients other than boto3 (issue 10).
+"""A component lifecycle on a live server, driven by real clients other than boto3.
 
 - The AWS SDK for JavaScript v3 (`tests/js/components.mjs`): an environment with a component
   role, a service (no pipeline) whose template version supports directly defined components, a

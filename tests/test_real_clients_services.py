@@ -1,4 +1,4 @@
-"""A service lifecycle on a live server, driven by real clients other than boto3 (issue 9).
+"""A service lifecycle on a live server, driven by real clients other than boto3.
 
 - The AWS SDK for JavaScript v3 (`tests/js/services.mjs`): templates, an environment, a service
   with two instances and a pipeline, instance/pipeline/service updates, deployments, the
