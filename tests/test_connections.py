@@ -26,16 +26,6 @@ def ids(listing):
 
 
 @pytest.fixture
-def env(proton_accounts):
-    return proton_accounts.environment
-
-
-@pytest.fixture
-def mgmt(proton_accounts):
-    return proton_accounts.management
-
-
-@pytest.fixture
 def stranger(proton):
     return proton.client(account_id=STRANGER)
 

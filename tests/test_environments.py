@@ -13,16 +13,6 @@ SERVICE_ROLE = f"arn:aws:iam::{MGMT}:role/proton-service"
 NO_WAIT = {"Delay": 0, "MaxAttempts": 5}
 
 
-@pytest.fixture
-def env(proton_accounts):
-    return proton_accounts.environment
-
-
-@pytest.fixture
-def mgmt(proton_accounts):
-    return proton_accounts.management
-
-
 def published_template(client, name="vpc", versions=(("1", "0"),)):
     client.create_environment_template(name=name)
     for major, minor in versions:

@@ -3,22 +3,9 @@ waiters, in both modes."""
 
 import pytest
 
-from .builders import (
-    ARN,
-    DEPLOYMENT,
-    NO_WAIT,
-    service_version,
-)
+from .builders import ARN, DEPLOYMENT, NO_WAIT, service_version
 from .builders import service_spec as spec
-from .builders.services import (
-    DELETION,
-    ONE,
-    TWO,
-    create,
-    get,
-    instance,
-    service_world,
-)
+from .builders.services import DELETION, ONE, TWO, create, get, instance, service_world
 from .helpers import refused, wait_exactly
 
 

@@ -9,23 +9,9 @@ from botocore.exceptions import WaiterError
 
 import moto_proton
 
-from .builders import (
-    ACCOUNT,
-    ARN,
-    DEPLOYMENT,
-    NO_WAIT,
-    env_template,
-    service_version,
-)
+from .builders import ACCOUNT, ARN, DEPLOYMENT, NO_WAIT, env_template, service_version
 from .builders import service_spec as spec
-from .builders.services import (
-    ONE,
-    TWO,
-    create,
-    get,
-    instance,
-    service_world,
-)
+from .builders.services import ONE, TWO, create, get, instance, service_world
 from .helpers import UUID, refused, tag_refusal, tags_of
 
 

@@ -4,22 +4,9 @@ pipelines and their updates, in both modes."""
 import pytest
 import yaml
 
-from .builders import (
-    ACCOUNT,
-    ARN,
-    DEPLOYMENT,
-    NO_WAIT,
-    service_version,
-)
+from .builders import ACCOUNT, ARN, DEPLOYMENT, NO_WAIT, service_version
 from .builders import service_spec as spec
-from .builders.services import (
-    PIPELINE_ROLES_MISSING,
-    TWO,
-    create,
-    get,
-    link,
-    service_world,
-)
+from .builders.services import PIPELINE_ROLES_MISSING, TWO, create, get, link, service_world
 from .helpers import refused, wait_exactly
 
 
