@@ -1,4 +1,5 @@
-"""Every test that uses Proton runs twice: in-process and against a live server."""
+"""Every test that uses Proton runs twice: in-process and against a live server. The clients of
+the two accounts of the cross-account tests, as fixtures."""
 
 from typing import Any
 
@@ -6,9 +7,17 @@ import pytest
 
 
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
-    if "proton_mode" in metafunc.fixturenames and not hasattr(metafunc.function, "one_mode"):
+    if "proton_mode" in metafunc.fixturenames:
         metafunc.parametrize("proton_mode", ["in_process", "server"])
 
 
-def pytest_configure(config: Any) -> None:
-    config.addinivalue_line("markers", "slow: long-running test")
+@pytest.fixture
+def env(proton_accounts: Any) -> Any:
+    """A Proton client of the environment account (ENV)."""
+    return proton_accounts.environment
+
+
+@pytest.fixture
+def mgmt(proton_accounts: Any) -> Any:
+    """A Proton client of the management account (MGMT)."""
+    return proton_accounts.management

@@ -9,22 +9,22 @@ import yaml
 from moto_proton.api_model import service_model
 from moto_proton.coverage import implemented_operations
 
-from .helpers import raw_call
+from .builders import (
+    ACCOUNT,
+    ARN,
+    ENV_SPEC,
+    MANIFEST,
+    ROLE,
+    env_template,
+    environment,
+    service_version,
+)
+from .helpers import UUID, raw_call
 
 MODEL = service_model()
-ACCOUNT = "123456789012"
-ARN = f"arn:aws:proton:us-east-1:{ACCOUNT}"
-SOURCE = {"s3": {"bucket": "templates-bucket", "key": "bundle.tar.gz"}}
-ENV_SPEC = "proton: EnvironmentSpec\nspec: {}\n"
 SERVICE_SPEC = yaml.safe_dump(
     {"proton": "ServiceSpec", "instances": [{"name": "one", "environment": "dev"}]}
 )
-ROLE = f"arn:aws:iam::{ACCOUNT}:role/proton"
-MANIFEST = (
-    "infrastructure:\n  templates:\n    - file: cloudformation.yaml\n"
-    "      rendering_engine: jinja\n      template_language: cloudformation\n"
-)
-UUID = "0a1b2c3d-0000-4000-8000-000000000000"
 
 #: Values of required members by name, for every operation (the fixture's resources).
 VALUES = {
@@ -140,29 +140,10 @@ def seeded(proton):
     dev, service svc with instance one, component comp and repository GITHUB org/repo; the
     environment's deployment id."""
     client = proton.client()
-    client.create_environment_template(name="vpc")
-    client.create_environment_template_version(templateName="vpc", source=SOURCE)
-    client.update_environment_template_version(
-        templateName="vpc", majorVersion="1", minorVersion="0", status="PUBLISHED"
-    )
-    deployment_id = client.create_environment(
-        name="dev",
-        templateName="vpc",
-        templateMajorVersion="1",
-        spec=ENV_SPEC,
-        protonServiceRoleArn=ROLE,
-        componentRoleArn=ROLE,
-    )["environment"]["lastAttemptedDeploymentId"]
+    env_template(client)
+    deployment_id = environment(client, "dev", componentRoleArn=ROLE)["lastAttemptedDeploymentId"]
     client.create_service_template(name="web", pipelineProvisioning="CUSTOMER_MANAGED")
-    client.create_service_template_version(
-        templateName="web",
-        source=SOURCE,
-        compatibleEnvironmentTemplates=[{"templateName": "vpc", "majorVersion": "1"}],
-        supportedComponentSources=["DIRECTLY_DEFINED"],
-    )
-    client.update_service_template_version(
-        templateName="web", majorVersion="1", minorVersion="0", status="PUBLISHED"
-    )
+    service_version(client, supportedComponentSources=["DIRECTLY_DEFINED"])
     client.get_environment(name="dev")
     client.create_service(
         name="svc", templateName="web", templateMajorVersion="1", spec=SERVICE_SPEC

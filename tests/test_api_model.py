@@ -24,7 +24,7 @@ import pytest
 from moto_proton.api_model import API_VERSION, load, model_path, service_model
 
 from .botocore_without_proton import botocore_copies, still_there
-from .test_real_clients import Cli, clean_environment, console_script, proton_model_path
+from .real_clients_support import Cli, clean_environment, console_script, proton_model_path
 
 BOTOCORE_PROTON = Path(botocore.__file__).parent / "data" / "proton" / API_VERSION
 FILES = ["service-2", "paginators-1", "waiters-2", "endpoint-rule-set-1", "examples-1"]

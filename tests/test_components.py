@@ -3,29 +3,26 @@ delete, outputs, deployments, tags, what they refuse to other operations, the re
 summary and the two component waiters, in both modes."""
 
 import pytest
-import yaml
 
 import moto_proton
 
+from . import builders
+from .builders import (
+    ACCOUNT,
+    ARN,
+    DEPLOYMENT,
+    ENV_SPEC,
+    MANIFEST,
+    NO_WAIT,
+    env_template,
+    service_spec,
+    service_version,
+)
+from .builders import ENV as ENV_ACCOUNT
 from .helpers import UUID, refused, tag_refusal, tags_of, wait_exactly
 
-ACCOUNT = "123456789012"
-ENV_ACCOUNT = "111111111111"
-ARN = f"arn:aws:proton:us-east-1:{ACCOUNT}"
-SOURCE = {"s3": {"bucket": "templates-bucket", "key": "bundle.tar.gz"}}
-ENV_SPEC = "proton: EnvironmentSpec\nspec: {}\n"
-ROLE = f"arn:aws:iam::{ACCOUNT}:role/proton"
 COMPONENT_ROLE = f"arn:aws:iam::{ACCOUNT}:role/component"
-MANIFEST = (
-    "infrastructure:\n"
-    "  templates:\n"
-    "    - file: cloudformation.yaml\n"
-    "      rendering_engine: jinja\n"
-    "      template_language: cloudformation\n"
-)
 TEMPLATE = "Resources:\n  Bucket:\n    Type: AWS::S3::Bucket\n"
-NO_WAIT = {"Delay": 0, "MaxAttempts": 3}
-DEPLOYMENT = "proton::deployment"
 DELETION = "proton::component-deletion"
 ROLE_MISSING = (
     "The environment {} has no componentRoleArn (nor has its environment account connection): "
@@ -37,38 +34,13 @@ MANIFEST_ERROR = (
 )
 
 
-def service_spec(*instances):
-    return yaml.safe_dump(
-        {
-            "proton": "ServiceSpec",
-            "instances": [{"name": n, "environment": e} for n, e in instances],
-        },
-        sort_keys=False,
-    )
-
-
 def service_template(client, name, sources):
     client.create_service_template(name=name, pipelineProvisioning="CUSTOMER_MANAGED")
-    client.create_service_template_version(
-        templateName=name,
-        source=SOURCE,
-        compatibleEnvironmentTemplates=[{"templateName": "vpc", "majorVersion": "1"}],
-        **({"supportedComponentSources": sources} if sources else {}),
-    )
-    client.update_service_template_version(
-        templateName=name, majorVersion="1", minorVersion="0", status="PUBLISHED"
-    )
+    service_version(client, name, **({"supportedComponentSources": sources} if sources else {}))
 
 
 def environment(client, name, **roles):
-    client.create_environment(
-        name=name,
-        templateName="vpc",
-        templateMajorVersion="1",
-        spec=ENV_SPEC,
-        protonServiceRoleArn=ROLE,
-        **roles,
-    )
+    builders.environment(client, name, **roles)
     client.get_environment(name=name)  # settled: the deployment progresses on reads
 
 
@@ -79,11 +51,7 @@ def client(proton):
     without a pipeline; service svc with instances one and two in dev and three in prod;
     service legacy (plain) with instance one in dev."""
     client = proton.client()
-    client.create_environment_template(name="vpc")
-    client.create_environment_template_version(templateName="vpc", source=SOURCE)
-    client.update_environment_template_version(
-        templateName="vpc", majorVersion="1", minorVersion="0", status="PUBLISHED"
-    )
+    env_template(client)
     for name in ("dev", "prod"):
         environment(client, name, componentRoleArn=COMPONENT_ROLE)
     environment(client, "bare")

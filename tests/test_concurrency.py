@@ -10,8 +10,8 @@ from botocore.exceptions import ClientError
 import moto_proton
 from moto_proton.testing import ProtonMock, act_as_account, proton_state
 
-ENV, MGMT = "111111111111", "222222222222"
-ROLE = f"arn:aws:iam::{ENV}:role/r"
+from .builders import ENV, ENV_ROLE, MANIFEST, MGMT, env_template, environment, service_version
+
 THREADS = 16
 
 
@@ -48,7 +48,10 @@ def test_racing_retries_with_one_token_create_one_connection(url):
     results = race(
         [
             lambda c=c: c.create_environment_account_connection(
-                managementAccountId=MGMT, environmentName="prod", roleArn=ROLE, clientToken="race"
+                managementAccountId=MGMT,
+                environmentName="prod",
+                roleArn=ENV_ROLE,
+                clientToken="race",
             )["environmentAccountConnection"]["id"]
             for c in envs
         ]
@@ -65,7 +68,7 @@ def test_racing_creates_never_exceed_the_quota(url):
     results = race(
         [
             lambda c=c, i=i: c.create_environment_account_connection(
-                managementAccountId=MGMT, environmentName=f"e{i}", roleArn=ROLE
+                managementAccountId=MGMT, environmentName=f"e{i}", roleArn=ENV_ROLE
             )
             for i, c in enumerate(envs)
         ]
@@ -83,7 +86,7 @@ def test_racing_creates_for_one_environment_make_one_open_connection(url):
     results = race(
         [
             lambda c=c: c.create_environment_account_connection(
-                managementAccountId=MGMT, environmentName="same", roleArn=ROLE
+                managementAccountId=MGMT, environmentName="same", roleArn=ENV_ROLE
             )
             for c in envs
         ]
@@ -96,7 +99,7 @@ def test_racing_creates_for_one_environment_make_one_open_connection(url):
 def test_racing_accept_reject_delete_end_consistently(url):
     env = clients(url, ENV, 1)[0]
     connection_id = env.create_environment_account_connection(
-        managementAccountId=MGMT, environmentName="prod", roleArn=ROLE
+        managementAccountId=MGMT, environmentName="prod", roleArn=ENV_ROLE
     )["environmentAccountConnection"]["id"]
     mgmts = clients(url, MGMT, 8)
     envs = clients(url, ENV, 8)
@@ -159,7 +162,7 @@ def test_racing_tags_while_deleting_leave_nothing_behind(url):
     created = env.create_environment_account_connection(
         managementAccountId=MGMT,
         environmentName="prod",
-        roleArn=ROLE,
+        roleArn=ENV_ROLE,
         tags=[{"key": "team", "value": "a"}],
     )["environmentAccountConnection"]
     arn = created["arn"]
@@ -201,8 +204,6 @@ def test_racing_tags_while_deleting_leave_nothing_behind(url):
 
 # -- services, instances, pipelines -------------------------------------------------------
 
-SOURCE = {"s3": {"bucket": "bucket", "key": "bundle.tar.gz"}}
-ENV_SPEC = "proton: EnvironmentSpec\nspec: {}\n"
 REPOSITORY = {
     "repositoryConnectionArn": f"arn:aws:codestar-connections:us-east-1:{MGMT}:connection/c",
     "repositoryId": "org/repo",
@@ -219,29 +220,21 @@ def service_world(client, components=False):
     """In MGMT: a published environment template, environment `dev`, a pipeline role, and a
     published service template `st` (with a pipeline) compatible with it; with `components`,
     `dev` has a component role and `st` 1.0 supports directly defined components."""
-    client.create_environment_template(name="et")
-    client.create_environment_template_version(templateName="et", source=SOURCE)
-    client.update_environment_template_version(
-        templateName="et", majorVersion="1", minorVersion="0", status="PUBLISHED"
-    )
-    client.create_environment(
-        name="dev",
-        templateName="et",
-        templateMajorVersion="1",
-        spec=ENV_SPEC,
+    env_template(client, "et")
+    environment(
+        client,
+        "dev",
+        template="et",
         protonServiceRoleArn=f"arn:aws:iam::{MGMT}:role/proton",
         **({"componentRoleArn": f"arn:aws:iam::{MGMT}:role/component"} if components else {}),
     )
     client.update_account_settings(pipelineServiceRoleArn=f"arn:aws:iam::{MGMT}:role/pipeline")
     client.create_service_template(name="st")
-    client.create_service_template_version(
-        templateName="st",
-        source=SOURCE,
-        compatibleEnvironmentTemplates=[{"templateName": "et", "majorVersion": "1"}],
+    service_version(
+        client,
+        "st",
+        compatible=(("et", "1"),),
         **({"supportedComponentSources": ["DIRECTLY_DEFINED"]} if components else {}),
-    )
-    client.update_service_template_version(
-        templateName="st", majorVersion="1", minorVersion="0", status="PUBLISHED"
     )
 
 
@@ -398,10 +391,6 @@ def test_racing_service_updates_and_a_delete_end_consistently(url):
 
 # -- components and repositories ------------------------------------------------------------
 
-MANIFEST = (
-    "infrastructure:\n  templates:\n    - file: cloudformation.yaml\n"
-    "      rendering_engine: jinja\n      template_language: cloudformation\n"
-)
 COMPONENT = {"manifest": MANIFEST, "templateFile": "Resources: {}\n"}
 
 

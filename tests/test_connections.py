@@ -8,34 +8,21 @@ from botocore.config import Config
 
 import moto_proton
 
+from .builders import ENV, ENV_ROLE, MGMT, STRANGER
 from .helpers import UUID, error_of, raw_call, refused, tag_refusal
 
-ENV = "111111111111"
-MGMT = "222222222222"
-STRANGER = "333333333333"
-ROLE = f"arn:aws:iam::{ENV}:role/proton-env"
 CODEBUILD_ROLE = f"arn:aws:iam::{ENV}:role/codebuild"
 COMPONENT_ROLE = f"arn:aws:iam::{ENV}:role/component"
 QUOTA = "environment_account_connections_per_environment_account"
 
 
 def request_connection(env, name="prod", **extra):
-    params = {"managementAccountId": MGMT, "environmentName": name, "roleArn": ROLE, **extra}
+    params = {"managementAccountId": MGMT, "environmentName": name, "roleArn": ENV_ROLE, **extra}
     return env.create_environment_account_connection(**params)["environmentAccountConnection"]
 
 
 def ids(listing):
     return [c["id"] for c in listing["environmentAccountConnections"]]
-
-
-@pytest.fixture
-def env(proton_accounts):
-    return proton_accounts.environment
-
-
-@pytest.fixture
-def mgmt(proton_accounts):
-    return proton_accounts.management
 
 
 @pytest.fixture
@@ -54,7 +41,7 @@ def test_create_returns_pending_connection_with_every_field(env):
     assert connection["environmentAccountId"] == ENV
     assert connection["managementAccountId"] == MGMT
     assert connection["environmentName"] == "prod"
-    assert connection["roleArn"] == ROLE
+    assert connection["roleArn"] == ENV_ROLE
     assert connection["codebuildRoleArn"] == CODEBUILD_ROLE
     assert connection["componentRoleArn"] == COMPONENT_ROLE
     assert connection["arn"] == (
@@ -142,14 +129,14 @@ def test_unknown_id_is_not_found(env):
             {
                 "managementAccountId": MGMT,
                 "environmentName": "e",
-                "roleArn": ROLE,
+                "roleArn": ENV_ROLE,
                 "codebuildRoleArn": f"arn:aws:iam::{STRANGER}:role/cb",
             },
             f"codebuildRoleArn arn:aws:iam::{STRANGER}:role/cb must be a role in the "
             f"environment account {ENV}, the account that calls this operation.",
         ),
         (
-            {"managementAccountId": ENV, "environmentName": "e", "roleArn": ROLE},
+            {"managementAccountId": ENV, "environmentName": "e", "roleArn": ENV_ROLE},
             "managementAccountId must be another account than the environment account "
             f"{ENV} that requests the connection.",
         ),
@@ -157,7 +144,7 @@ def test_unknown_id_is_not_found(env):
             {
                 "managementAccountId": MGMT,
                 "environmentName": "e",
-                "roleArn": ROLE,
+                "roleArn": ENV_ROLE,
                 "tags": [{"key": "aws:owner", "value": "x"}],
             },
             "Tag key aws:owner is not allowed: keys that begin with 'aws:' are reserved for AWS.",
@@ -346,7 +333,7 @@ def test_update_replaces_only_the_roles_given(env, mgmt):
 
 def test_update_that_changes_nothing_leaves_the_connection_untouched(env):
     created = request_connection(env)
-    same = env.update_environment_account_connection(id=created["id"], roleArn=ROLE)
+    same = env.update_environment_account_connection(id=created["id"], roleArn=ENV_ROLE)
     assert same["environmentAccountConnection"] == created
     nothing = env.update_environment_account_connection(id=created["id"])
     assert nothing["environmentAccountConnection"] == created
@@ -426,7 +413,7 @@ def test_second_open_connection_for_the_same_environment_conflicts(env, mgmt):
     # Other environment names and other management accounts are independent.
     request_connection(env, name="staging")
     env.create_environment_account_connection(
-        managementAccountId=STRANGER, environmentName="prod", roleArn=ROLE
+        managementAccountId=STRANGER, environmentName="prod", roleArn=ENV_ROLE
     )
     mgmt.reject_environment_account_connection(id=first["id"])
     again = request_connection(env)

@@ -6,7 +6,7 @@ import requests
 
 from moto_proton.testing import MANAGEMENT_ACCOUNT_ID, ProtonMock, proton_state
 
-ROLE = "arn:aws:iam::123456789012:role/proton-env"
+from .builders import ROLE
 
 
 def dashboard_data(proton: ProtonMock) -> dict[str, Any]:

@@ -5,23 +5,12 @@ import pytest
 import moto_proton
 from moto_proton.testing import proton_state
 
+from .builders import ENV, MGMT, SOURCE
 from .helpers import UUID, error_of, refused, tag_refusal
 
-ENV, MGMT = "111111111111", "222222222222"
-SOURCE = {"s3": {"bucket": "templates-bucket", "key": "vpc.tar.gz"}}
 SPEC = "proton: EnvironmentSpec\nspec:\n  vpc_cidr: 10.0.0.0/16\n"
 SERVICE_ROLE = f"arn:aws:iam::{MGMT}:role/proton-service"
 NO_WAIT = {"Delay": 0, "MaxAttempts": 5}
-
-
-@pytest.fixture
-def env(proton_accounts):
-    return proton_accounts.environment
-
-
-@pytest.fixture
-def mgmt(proton_accounts):
-    return proton_accounts.management
 
 
 def published_template(client, name="vpc", versions=(("1", "0"),)):

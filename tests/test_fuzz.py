@@ -29,6 +29,7 @@ from hypothesis import strategies as st
 
 from moto_proton.testing import proton_state
 
+from .builders import ROLE
 from .fuzz_support import (
     AWKWARD_ENVIRONMENT_SPECS,
     AWKWARD_MANIFESTS,
@@ -144,8 +145,6 @@ def test_generated_requests(proton, operation, data):
 
 
 # -- what the fuzzing found, pinned ------------------------------------------------------------
-
-ROLE = "arn:aws:iam::123456789012:role/r"
 
 
 @pytest.mark.parametrize(

@@ -9,50 +9,35 @@ helper produces yet (registration always succeeds without a bundle): they are le
 
 import pytest
 import requests
-import yaml
 from botocore.exceptions import WaiterError
 
 from moto_proton.exceptions import ValidationException as ProtonValidationException
 
+from . import builders
+from .builders import (
+    ACCOUNT,
+    ARN,
+    DEPLOYMENT,
+    MANIFEST,
+    NO_WAIT,
+    REPOSITORY,
+    ROLE,
+    env_template,
+    service_version,
+)
 from .helpers import UUID, refused
 
-ACCOUNT = "123456789012"
-ARN = f"arn:aws:proton:us-east-1:{ACCOUNT}"
-SOURCE = {"s3": {"bucket": "templates-bucket", "key": "bundle.tar.gz"}}
-ENV_SPEC = "proton: EnvironmentSpec\nspec: {}\n"
-ROLE = f"arn:aws:iam::{ACCOUNT}:role/proton"
-MANIFEST = (
-    "infrastructure:\n  templates:\n    - file: cloudformation.yaml\n"
-    "      rendering_engine: jinja\n      template_language: cloudformation\n"
-)
-REPOSITORY = {
-    "repositoryConnectionArn": f"arn:aws:codestar-connections:us-east-1:{ACCOUNT}:connection/c",
-    "repositoryId": "org/web",
-    "branchName": "main",
-}
-NO_WAIT = {"Delay": 0, "MaxAttempts": 3}
-DEPLOYMENT = "proton::deployment"
 MANUAL = {"progression": "manual", "times": 100}  # IN_PROGRESS until told otherwise
 DEFAULT_FAILURE = "The deployment failed (moto_proton.testing.fail_next_deployment)."
 
 
-def service_spec(*instances, pipeline=True):
-    document = {"proton": "ServiceSpec"}
-    if pipeline:
-        document["pipeline"] = {"test": "make test"}
-    document["instances"] = [{"name": n, "environment": e} for n, e in instances]
-    return yaml.safe_dump(document, sort_keys=False)
+def service_spec(*instances):
+    """A service spec with a pipeline."""
+    return builders.service_spec(*instances, pipeline={"test": "make test"})
 
 
 def environment(client, name):
-    return client.create_environment(
-        name=name,
-        templateName="vpc",
-        templateMajorVersion="1",
-        spec=ENV_SPEC,
-        protonServiceRoleArn=ROLE,
-        componentRoleArn=ROLE,
-    )["environment"]
+    return builders.environment(client, name, componentRoleArn=ROLE)
 
 
 def create_service(client, name, *instances):
@@ -70,22 +55,10 @@ def client(proton):
     """Environment dev (vpc 1.0); service svc (web 1.0, with a pipeline) with instance one in
     dev; component comp in dev (detached); all deployed."""
     client = proton.client()
-    client.create_environment_template(name="vpc")
-    client.create_environment_template_version(templateName="vpc", source=SOURCE)
-    client.update_environment_template_version(
-        templateName="vpc", majorVersion="1", minorVersion="0", status="PUBLISHED"
-    )
+    env_template(client)
     environment(client, "dev")
     client.create_service_template(name="web")
-    client.create_service_template_version(
-        templateName="web",
-        source=SOURCE,
-        compatibleEnvironmentTemplates=[{"templateName": "vpc", "majorVersion": "1"}],
-        supportedComponentSources=["DIRECTLY_DEFINED"],
-    )
-    client.update_service_template_version(
-        templateName="web", majorVersion="1", minorVersion="0", status="PUBLISHED"
-    )
+    service_version(client, supportedComponentSources=["DIRECTLY_DEFINED"])
     client.update_account_settings(pipelineServiceRoleArn=ROLE)
     client.get_environment(name="dev")
     create_service(client, "svc", ("one", "dev"))

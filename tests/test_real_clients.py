@@ -9,12 +9,7 @@
 
 from __future__ import annotations
 
-import functools
-import json
-import os
 import re
-import shutil
-import subprocess
 import sys
 import time
 from collections.abc import Iterator
@@ -28,13 +23,22 @@ from botocore.exceptions import ClientError
 
 from moto_proton.testing import act_as_account, free_port, server_subprocess
 
-REGION = "us-east-1"
+from .real_clients_support import (
+    MANAGEMENT_ACCOUNT,
+    NEXT_TOKEN,
+    REGION,
+    Cli,
+    clean_environment,
+    console_script,
+    require_javascript_sdk,
+    run_javascript,
+    sane_date,
+    sorted_tags,
+)
+
 ENVIRONMENT_ACCOUNT = "111111111111"
-MANAGEMENT_ACCOUNT = "222222222222"
 STRANGER_ACCOUNT = "333333333333"
 CONNECTION_ID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
-NEXT_TOKEN = re.compile(r"^[A-Za-z0-9+=/]+$")
-JS_DIR = Path(__file__).parent / "js"
 QUOTA_VARIABLE = "MOTO_PROTON_QUOTA_ENVIRONMENT_ACCOUNT_CONNECTIONS_PER_ENVIRONMENT_ACCOUNT"
 
 
@@ -42,66 +46,13 @@ def connection_arn(connection_id: str, account_id: str = ENVIRONMENT_ACCOUNT) ->
     return f"arn:aws:proton:{REGION}:{account_id}:environment-account-connection/{connection_id}"
 
 
-def clean_environment(**extra: str) -> dict[str, str]:
-    """This process's environment without any AWS_* or MOTO_PROTON_* setting, plus `extra`."""
-    env = {
-        name: value
-        for name, value in os.environ.items()
-        if not name.startswith(("AWS_", "MOTO_PROTON_"))
-    }
-    env.update(AWS_CONFIG_FILE=os.devnull, AWS_SHARED_CREDENTIALS_FILE=os.devnull)
-    env.update(extra)
-    return env
-
-
-def sorted_tags(tags: list[dict[str, str]]) -> list[tuple[str, str]]:
-    return sorted((tag["key"], tag["value"]) for tag in tags)
-
-
 # --- (a) the JavaScript SDK v3 ---------------------------------------------------------------
-
-
-def sane_date(described: dict[str, Any]) -> int:
-    """The epoch milliseconds of a timestamp that the JS SDK parsed into a valid `Date`."""
-    assert described["isDate"] is True, described
-    assert 2020 <= described["year"] <= 2100, described
-    epoch_ms = described["epochMs"]
-    assert isinstance(epoch_ms, int)
-    return epoch_ms
-
-
-def require_javascript_sdk() -> None:
-    """Skip, saying why, when node or tests/js/node_modules is missing; but on CI (`CI=true`)
-    with npm installed, fail: there `npm ci` (tox's commands_pre) must have installed it."""
-    installed = (JS_DIR / "node_modules" / "@aws-sdk" / "client-proton").is_dir()
-    if installed and shutil.which("node") is not None:
-        return
-    if shutil.which("npm") is None:
-        pytest.skip("npm not found: install Node.js, then run `npm ci` in tests/js")
-    reason = (
-        "node not found"
-        if installed
-        else "tests/js/node_modules missing: run `npm ci` in tests/js (tox does)"
-    )
-    if os.environ.get("CI", "").lower() == "true":
-        pytest.fail(f"{reason}; on CI (CI=true) with npm installed, this test must run")
-    pytest.skip(reason)
 
 
 def test_javascript_sdk_v3_lifecycle(proton_server_url: str) -> None:
     require_javascript_sdk()
 
-    run = subprocess.run(
-        ["node", str(JS_DIR / "lifecycle.mjs"), proton_server_url],
-        capture_output=True,
-        check=False,
-        text=True,
-        timeout=60,
-        cwd=JS_DIR,
-        env=clean_environment(),
-    )
-    assert run.returncode == 0, f"lifecycle.mjs failed:\n{run.stderr}\n{run.stdout}"
-    result = json.loads(run.stdout)
+    result = run_javascript("lifecycle.mjs", proton_server_url, timeout=60)
 
     # Create: PENDING, an ARN in the environment account, both timestamps equal and real Dates.
     create = result["create"]
@@ -225,62 +176,6 @@ def test_javascript_sdk_v3_lifecycle(proton_server_url: str) -> None:
 
 
 # --- (b) the AWS CLI -------------------------------------------------------------------------
-
-
-class Cli:
-    """`python -m awscli` against one endpoint, with one set of credentials."""
-
-    def __init__(self, endpoint_url: str, credentials: dict[str, str]):
-        self.endpoint_url = endpoint_url
-        self.env = clean_environment(AWS_DATA_PATH=proton_model_path(), **credentials)
-
-    def run(self, *args: str) -> subprocess.CompletedProcess[str]:
-        return subprocess.run(
-            [
-                sys.executable,
-                "-m",
-                "awscli",
-                *args,
-                "--endpoint-url",
-                self.endpoint_url,
-                "--region",
-                REGION,
-                "--output",
-                "json",
-            ],
-            capture_output=True,
-            check=False,
-            text=True,
-            timeout=60,
-            env=self.env,
-            stdin=subprocess.DEVNULL,
-        )
-
-    def json(self, *args: str) -> Any:
-        """The parsed output of a command that must succeed."""
-        done = self.run(*args)
-        assert done.returncode == 0, f"aws {' '.join(args)} failed: {done.stderr}"
-        return json.loads(done.stdout) if done.stdout.strip() else None
-
-    def assume(self, account_id: str) -> Cli:
-        """A CLI whose credentials are those of a role in `account_id`, from STS."""
-        assumed = self.json(
-            "sts",
-            "assume-role",
-            "--role-arn",
-            f"arn:aws:iam::{account_id}:role/env",
-            "--role-session-name",
-            "s1",  # the model's minimum length is 2
-        )
-        credentials = assumed["Credentials"]
-        return Cli(
-            self.endpoint_url,
-            {
-                "AWS_ACCESS_KEY_ID": credentials["AccessKeyId"],
-                "AWS_SECRET_ACCESS_KEY": credentials["SecretAccessKey"],
-                "AWS_SESSION_TOKEN": credentials["SessionToken"],
-            },
-        )
 
 
 def test_aws_cli_lifecycle_with_assumed_role_accounts(proton_server_url: str) -> None:
@@ -436,28 +331,6 @@ def create_connection(client: Any, environment_name: str, account_id: str) -> An
         environmentName=environment_name,
         roleArn=f"arn:aws:iam::{account_id}:role/proton-env",
     )["environmentAccountConnection"]
-
-
-def console_script(name: str = "moto-proton-server") -> str:
-    """A console script of this interpreter (falls back to the one on PATH)."""
-    beside = Path(sys.executable).parent / name
-    found = str(beside) if beside.exists() else shutil.which(name)
-    assert found, f"the {name} console script is not installed"
-    return found
-
-
-@functools.cache
-def proton_model_path() -> str:
-    """What `moto-proton model-path` prints: the CLI subprocesses get Proton from there, as a
-    user's AWS CLI does once its botocore has dropped Proton."""
-    done = subprocess.run(
-        [console_script("moto-proton"), "model-path"],
-        capture_output=True,
-        check=True,
-        text=True,
-        env=clean_environment(),
-    )
-    return done.stdout.strip()
 
 
 def test_console_script_reads_quota_from_environment(tmp_path: Path) -> None:

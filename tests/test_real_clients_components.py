@@ -1,4 +1,4 @@
-"""A component lifecycle on a live server, driven by real clients other than boto3 (issue 10).
+"""A component lifecycle on a live server, driven by real clients other than boto3.
 
 - The AWS SDK for JavaScript v3 (`tests/js/components.mjs`): an environment with a component
   role, a service (no pipeline) whose template version supports directly defined components, a
@@ -18,43 +18,33 @@ Both run against the `proton_server_url` fixture only (server mode).
 
 from __future__ import annotations
 
-import json
-import subprocess
 import time
 from pathlib import Path
 from typing import Any
 
 from moto_proton.testing import DEFAULT_ACCOUNT_ID, ProtonMock
 
-from .test_real_clients import (
-    JS_DIR,
+from .real_clients_support import (
+    HOLD_ONE_READ,
     MANAGEMENT_ACCOUNT,
     NEXT_TOKEN,
     REGION,
-    Cli,
-    clean_environment,
-    require_javascript_sdk,
-    sane_date,
-    sorted_tags,
-)
-from .test_real_clients_services import (
-    HOLD_ONE_READ,
+    SERVICE_HELD_MODELS,
     UUID,
+    Cli,
     assert_dates,
     assert_error,
     cli_wait,
     proton_arn,
+    require_javascript_sdk,
+    run_javascript,
+    sane_date,
+    sorted_tags,
 )
 
 #: Models of moto's state manager that the JavaScript lifecycle goes through, each held for
 #: one read.
-HELD_MODELS = (
-    "proton::environment-template-version",
-    "proton::service-template-version",
-    "proton::deployment",
-    "proton::service-deletion",
-    "proton::component-deletion",
-)
+HELD_MODELS = (*SERVICE_HELD_MODELS, "proton::component-deletion")
 MANIFEST = (
     "infrastructure:\n"
     "  templates:\n"
@@ -81,17 +71,7 @@ def test_javascript_sdk_v3_component_lifecycle(proton_server_url: str) -> None:
     with ProtonMock(endpoint_url=proton_server_url) as proton:
         for model in HELD_MODELS:
             proton.set_transition(model, HOLD_ONE_READ)
-        run = subprocess.run(
-            ["node", str(JS_DIR / "components.mjs"), proton_server_url],
-            capture_output=True,
-            check=False,
-            text=True,
-            timeout=50,
-            cwd=JS_DIR,
-            env=clean_environment(),
-        )
-    assert run.returncode == 0, f"components.mjs failed:\n{run.stderr}\n{run.stdout}"
-    result = json.loads(run.stdout)
+        result = run_javascript("components.mjs", proton_server_url, timeout=50)
 
     component_arn = proton_arn("component/js-comp")
     other_arn = proton_arn("component/js-comp-2")

@@ -1,4 +1,4 @@
-"""A service lifecycle on a live server, driven by real clients other than boto3 (issue 9).
+"""A service lifecycle on a live server, driven by real clients other than boto3.
 
 - The AWS SDK for JavaScript v3 (`tests/js/services.mjs`): templates, an environment, a service
   with two instances and a pipeline, instance/pipeline/service updates, deployments, the
@@ -16,89 +16,39 @@ from __future__ import annotations
 
 import base64
 import json
-import re
-import subprocess
-import sys
 import time
 from pathlib import Path
-from typing import Any
 
 from moto_proton.testing import ProtonMock
 
-from .test_real_clients import (
-    JS_DIR,
+from .real_clients_support import (
+    HOLD_ONE_READ,
     MANAGEMENT_ACCOUNT,
     NEXT_TOKEN,
     REGION,
+    SERVICE_HELD_MODELS,
+    UUID,
     Cli,
-    clean_environment,
+    assert_dates,
+    assert_error,
+    cli_wait,
+    proton_arn,
     require_javascript_sdk,
+    run_javascript,
     sane_date,
     sorted_tags,
 )
 
-#: Models of moto's state manager that the lifecycles go through, each held for one read.
-HELD_MODELS = (
-    "proton::environment-template-version",
-    "proton::service-template-version",
-    "proton::deployment",
-    "proton::service-deletion",
-)
-HOLD_ONE_READ = {"progression": "manual", "times": 2}
-UUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
-
-
-def proton_arn(resource: str, account_id: str = MANAGEMENT_ACCOUNT) -> str:
-    return f"arn:aws:proton:{REGION}:{account_id}:{resource}"
-
-
 # --- (a) the JavaScript SDK v3 ---------------------------------------------------------------
-
-
-def assert_dates(value: Any, path: str = "result") -> int:
-    """Every timestamp member (name ending in `At`) anywhere in `value` is a sane JS Date;
-    returns how many were checked."""
-    checked = 0
-    if isinstance(value, dict):
-        for key, member in value.items():
-            if key.endswith("At"):
-                assert isinstance(member, dict), f"{path}.{key} is not a Date: {member!r}"
-                sane_date(member)
-                checked += 1
-            else:
-                checked += assert_dates(member, f"{path}.{key}")
-    elif isinstance(value, list):
-        for index, item in enumerate(value):
-            checked += assert_dates(item, f"{path}[{index}]")
-    return checked
-
-
-def assert_error(error: dict[str, Any], name: str, status: int, message: str) -> None:
-    assert error["thrown"] is True, error
-    assert error["name"] == name, error
-    assert error["httpStatusCode"] == status, error
-    assert error["fault"] == "client", error
-    assert error["message"] == message, error
-    assert error["requestId"], error
 
 
 def test_javascript_sdk_v3_service_lifecycle(proton_server_url: str) -> None:
     require_javascript_sdk()
 
     with ProtonMock(endpoint_url=proton_server_url) as proton:
-        for model in HELD_MODELS:
+        for model in SERVICE_HELD_MODELS:
             proton.set_transition(model, HOLD_ONE_READ)
-        run = subprocess.run(
-            ["node", str(JS_DIR / "services.mjs"), proton_server_url],
-            capture_output=True,
-            check=False,
-            text=True,
-            timeout=50,
-            cwd=JS_DIR,
-            env=clean_environment(),
-        )
-    assert run.returncode == 0, f"services.mjs failed:\n{run.stderr}\n{run.stdout}"
-    result = json.loads(run.stdout)
+        result = run_javascript("services.mjs", proton_server_url, timeout=50)
 
     service_arn = proton_arn("service/js-svc")
     pipeline_arn = f"{service_arn}/pipeline"
@@ -374,38 +324,6 @@ def test_javascript_sdk_v3_service_lifecycle(proton_server_url: str) -> None:
 
 
 # --- (b) the AWS CLI -------------------------------------------------------------------------
-
-
-def cli_wait(cli: Cli, waiter: str, *args: str, timeout: float = 45) -> tuple[float, int]:
-    """`aws proton wait <waiter> ...`, which must succeed; (seconds taken, API calls made)."""
-    started = time.monotonic()
-    done = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "awscli",
-            "proton",
-            "wait",
-            waiter,
-            *args,
-            "--endpoint-url",
-            cli.endpoint_url,
-            "--region",
-            REGION,
-            "--debug",
-        ],
-        capture_output=True,
-        check=False,
-        text=True,
-        timeout=timeout,
-        env=cli.env,
-        stdin=subprocess.DEVNULL,
-    )
-    seconds = time.monotonic() - started
-    tail = "\n".join(done.stderr.splitlines()[-15:])
-    assert done.returncode == 0, f"aws proton wait {waiter} failed ({done.returncode}):\n{tail}"
-    assert done.stdout == ""
-    return seconds, done.stderr.count("Making request for OperationModel(name=")
 
 
 def service_spec(instances: list[tuple[str, int]]) -> str:

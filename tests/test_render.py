@@ -23,12 +23,14 @@ from moto_proton.provisioning import (
     render_bundle,
 )
 from moto_proton.provisioning.render import load_template
-from tests import test_provisioning as provisioned
+
+from .builders import provisioning as provisioned
+from .builders.provisioning import MANIFEST
 
 SAMPLES = Path(__file__).resolve().parent / "samples"
 FARGATE_ENV = SAMPLES / "fargate-env" / "v1"
 FARGATE_SVC = SAMPLES / "load-balanced-fargate-svc" / "v1"
-ENV_SPEC = (SAMPLES / "fargate-env.spec.yaml").read_text()
+FARGATE_ENV_SPEC = (SAMPLES / "fargate-env.spec.yaml").read_text()
 SVC_SPEC = (SAMPLES / "load-balanced-fargate-svc.spec.yaml").read_text()
 #: What a deployment of the service sample knew: its environment's and its component's outputs.
 CONTEXT_FILE = SAMPLES / "load-balanced-fargate-svc.context.json"
@@ -41,7 +43,7 @@ REPOSITORY = {
     "branch_name": "main",
 }
 
-MANIFEST = provisioned.MANIFEST
+
 SCHEMA = """\
 schema:
   format:
@@ -247,7 +249,7 @@ def test_dynamic_references_are_escaped_as_proton_documents():
 @pytest.mark.parametrize(
     "bundle, spec, what, context",
     [
-        (FARGATE_ENV, ENV_SPEC, {"name": "fargate-env-dev"}, {}),
+        (FARGATE_ENV, FARGATE_ENV_SPEC, {"name": "fargate-env-dev"}, {}),
         (
             FARGATE_SVC,
             SVC_SPEC,
@@ -272,7 +274,9 @@ def test_every_sample_renders_to_a_cloudformation_template(bundle, spec, what, c
 
 
 def test_vpc_environment_renders_with_schema_defaults():
-    template = cloudformation(render_bundle(load_bundle(str(FARGATE_ENV)), ENV_SPEC, name="dev"))
+    template = cloudformation(
+        render_bundle(load_bundle(str(FARGATE_ENV)), FARGATE_ENV_SPEC, name="dev")
+    )
     resources = template["Resources"]
     assert resources["VPC"]["Properties"]["CidrBlock"] == "10.0.0.0/16"
     assert resources["PublicSubnetTwo"]["Properties"]["CidrBlock"] == "10.0.1.0/24"  # default
@@ -379,8 +383,8 @@ def test_hidden_files_of_a_bundle_folder_are_no_part_of_it(tmp_path):
     (bundle / ".DS_Store").write_bytes(b"\x00\x87\xff")
     (bundle / ".git" / "objects").mkdir(parents=True)
     (bundle / ".git" / "objects" / "pack").write_bytes(b"\xff" * 10)
-    assert render_bundle(load_bundle(str(bundle)), ENV_SPEC, name="dev") == render_bundle(
-        load_bundle(str(FARGATE_ENV)), ENV_SPEC, name="dev"
+    assert render_bundle(load_bundle(str(bundle)), FARGATE_ENV_SPEC, name="dev") == render_bundle(
+        load_bundle(str(FARGATE_ENV)), FARGATE_ENV_SPEC, name="dev"
     )
 
 
@@ -432,9 +436,9 @@ def test_wrong_choices_are_usage_faults(what, message):
 
 def test_environment_bundle_needs_a_name_and_no_service():
     with pytest.raises(UsageFault, match="--name"):
-        render_bundle(load_bundle(str(FARGATE_ENV)), ENV_SPEC)
+        render_bundle(load_bundle(str(FARGATE_ENV)), FARGATE_ENV_SPEC)
     with pytest.raises(UsageFault, match="--instance"):
-        render_bundle(load_bundle(str(FARGATE_ENV)), ENV_SPEC, name="dev", instance="x")
+        render_bundle(load_bundle(str(FARGATE_ENV)), FARGATE_ENV_SPEC, name="dev", instance="x")
 
 
 # --- the command ------------------------------------------------------------------------------
@@ -476,7 +480,9 @@ def test_command_prints_what_the_function_renders(tmp_path):
         str(output),
     )
     assert (done.returncode, done.stdout) == (0, "")
-    assert output.read_text() == render_bundle(load_bundle(str(FARGATE_ENV)), ENV_SPEC, name="dev")
+    assert output.read_text() == render_bundle(
+        load_bundle(str(FARGATE_ENV)), FARGATE_ENV_SPEC, name="dev"
+    )
 
 
 def one_line(done: subprocess.CompletedProcess) -> str:
@@ -550,7 +556,7 @@ def test_command_names_the_extra_when_jinja_is_missing():
     )
     done = subprocess.run(
         [sys.executable, "-c", hide],
-        input=ENV_SPEC,
+        input=FARGATE_ENV_SPEC,
         capture_output=True,
         text=True,
         timeout=60,

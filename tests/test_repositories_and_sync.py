@@ -3,20 +3,23 @@
 modes."""
 
 import pytest
-import yaml
 
 from moto_proton.testing import proton_state
 
+from .builders import (
+    ACCOUNT,
+    ARN,
+    ENV_SPEC,
+    NO_WAIT,
+    env_template,
+    environment,
+    service_spec,
+    service_version,
+)
 from .helpers import UUID, refused, tag_refusal
 
-ACCOUNT = "123456789012"
-ARN = f"arn:aws:proton:us-east-1:{ACCOUNT}"
 CONNECTION = f"arn:aws:codestar-connections:us-east-1:{ACCOUNT}:connection/c"
 KEY = f"arn:aws:kms:us-east-1:{ACCOUNT}:key/k"
-SOURCE = {"s3": {"bucket": "templates-bucket", "key": "bundle.tar.gz"}}
-ENV_SPEC = "proton: EnvironmentSpec\nspec: {}\n"
-ROLE = f"arn:aws:iam::{ACCOUNT}:role/proton"
-NO_WAIT = {"Delay": 0, "MaxAttempts": 3}
 SCHEMA = "schema:\n  format:\n    openapi: 3.0.0\n"
 REGISTRATION = (
     "compatible_environments:\n  - vpc:1\nsupported_component_sources:\n  - DIRECTLY_DEFINED\n"
@@ -27,16 +30,6 @@ def not_linked(member, provider, name):
     return (
         f"The {member} {provider}:{name} is not a linked repository: link it with "
         "CreateRepository first."
-    )
-
-
-def service_spec(*instances):
-    return yaml.safe_dump(
-        {
-            "proton": "ServiceSpec",
-            "instances": [{"name": n, "environment": e} for n, e in instances],
-        },
-        sort_keys=False,
     )
 
 
@@ -52,27 +45,10 @@ def client(proton):
     (no pipeline, 1.0 published) with service svc (instances one and two in dev); the
     repository GITHUB org/templates linked."""
     client = proton.client()
-    client.create_environment_template(name="vpc")
-    client.create_environment_template_version(templateName="vpc", source=SOURCE)
-    client.update_environment_template_version(
-        templateName="vpc", majorVersion="1", minorVersion="0", status="PUBLISHED"
-    )
-    client.create_environment(
-        name="dev",
-        templateName="vpc",
-        templateMajorVersion="1",
-        spec=ENV_SPEC,
-        protonServiceRoleArn=ROLE,
-    )
+    env_template(client)
+    environment(client, "dev")
     client.create_service_template(name="web", pipelineProvisioning="CUSTOMER_MANAGED")
-    client.create_service_template_version(
-        templateName="web",
-        source=SOURCE,
-        compatibleEnvironmentTemplates=[{"templateName": "vpc", "majorVersion": "1"}],
-    )
-    client.update_service_template_version(
-        templateName="web", majorVersion="1", minorVersion="0", status="PUBLISHED"
-    )
+    service_version(client)
     client.get_environment(name="dev")
     client.create_service(
         name="svc",

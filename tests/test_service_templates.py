@@ -6,26 +6,18 @@ import pytest
 import moto_proton
 from moto_proton.testing import proton_state
 
+from .builders import ACCOUNT, ARN, ENV_SPEC, NO_WAIT, SOURCE, env_template
 from .helpers import error_of, refused, tag_refusal, tags_of
 
-ACCOUNT = "123456789012"
-ARN = f"arn:aws:proton:us-east-1:{ACCOUNT}"
-SOURCE = {"s3": {"bucket": "templates-bucket", "key": "web/v1.tar.gz"}}
 VPC_1 = {"templateName": "vpc", "majorVersion": "1"}
 MODEL = "proton::service-template-version"
-NO_WAIT = {"Delay": 0, "MaxAttempts": 3}
-ENV_SPEC = "proton: EnvironmentSpec\nspec: {}\n"
 SERVICE_SPEC = "proton: ServiceSpec\ninstances:\n  - name: one\n    environment: dev\n"
 
 
 @pytest.fixture
 def client(proton):
     client = proton.client()
-    client.create_environment_template(name="vpc")
-    client.create_environment_template_version(templateName="vpc", source=SOURCE)
-    client.update_environment_template_version(
-        templateName="vpc", majorVersion="1", minorVersion="0", status="PUBLISHED"
-    )
+    env_template(client)
     return client
 
 

@@ -3,9 +3,9 @@
 import pytest
 from botocore.config import Config
 
+from .builders import ROLE
 from .helpers import UUID, error_of, raw_call
 
-ROLE = "arn:aws:iam::123456789012:role/r"
 NO_CLIENT_CHECKS = Config(parameter_validation=False)
 
 

@@ -20,7 +20,7 @@ import {
   paginateListEnvironmentAccountConnections,
 } from '@aws-sdk/client-proton';
 
-import { clientFor as clientAt } from './support.mjs';
+import { clientFor as clientAt, report } from './support.mjs';
 
 const ENVIRONMENT_ACCOUNT = '111111111111';
 const MANAGEMENT_ACCOUNT = '222222222222';
@@ -232,19 +232,4 @@ async function main() {
   return result;
 }
 
-try {
-  const result = await main();
-  process.stdout.write(`${JSON.stringify(result)}\n`);
-  process.exit(0);
-} catch (err) {
-  console.error(
-    JSON.stringify({
-      unexpected: true,
-      name: err?.name ?? null,
-      message: err?.message ?? String(err),
-      httpStatusCode: err?.$metadata?.httpStatusCode ?? null,
-      stack: err?.stack ?? null,
-    }),
-  );
-  process.exit(1);
-}
+await report(main);

@@ -47,7 +47,7 @@ import {
   waitUntilServiceUpdated,
 } from '@aws-sdk/client-proton';
 
-import { clientFor as clientAt, expectError, plain, waiterRunner } from './support.mjs';
+import { clientFor as clientAt, expectError, plain, report, waiterRunner } from './support.mjs';
 
 const ACCOUNT = '222222222222';
 const STRANGER_ACCOUNT = '333333333333';
@@ -382,19 +382,4 @@ async function main() {
   return result;
 }
 
-try {
-  const result = await main();
-  process.stdout.write(`${JSON.stringify(result)}\n`);
-  process.exit(0);
-} catch (err) {
-  console.error(
-    JSON.stringify({
-      unexpected: true,
-      name: err?.name ?? null,
-      message: err?.message ?? String(err),
-      httpStatusCode: err?.$metadata?.httpStatusCode ?? null,
-      stack: err?.stack ?? null,
-    }),
-  );
-  process.exit(1);
-}
+await report(main);

@@ -1,5 +1,6 @@
 // What the JavaScript SDK lifecycles share: clients of one account against the server, values
-// as JSON, SDK waiters that report how they polled, and calls that must fail.
+// as JSON, SDK waiters that report how they polled, calls that must fail, and the one line of
+// JSON each run prints.
 
 import { ProtonClient } from '@aws-sdk/client-proton';
 
@@ -73,5 +74,26 @@ export async function expectError(call) {
       fault: err?.$fault ?? null,
       requestId: err?.$metadata?.requestId ?? null,
     };
+  }
+}
+
+/** Runs `main` and prints what it returns as ONE line of JSON, exiting 0; an unexpected
+ * exception exits 1 with its details as JSON on stderr. */
+export async function report(main) {
+  try {
+    const result = await main();
+    process.stdout.write(`${JSON.stringify(result)}\n`);
+    process.exit(0);
+  } catch (err) {
+    console.error(
+      JSON.stringify({
+        unexpected: true,
+        name: err?.name ?? null,
+        message: err?.message ?? String(err),
+        httpStatusCode: err?.$metadata?.httpStatusCode ?? null,
+        stack: err?.stack ?? null,
+      }),
+    );
+    process.exit(1);
   }
 }

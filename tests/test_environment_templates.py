@@ -5,9 +5,9 @@ import pytest
 import moto_proton
 from moto_proton.testing import proton_state
 
+from .builders import SOURCE
 from .helpers import error_of, raw_call, refused, tag_refusal, tags_of
 
-SOURCE = {"s3": {"bucket": "templates-bucket", "key": "vpc/v1.tar.gz"}}
 MODEL = "proton::environment-template-version"
 
 

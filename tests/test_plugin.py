@@ -13,9 +13,8 @@ from moto import mock_aws
 import moto_proton
 from moto_proton import _plugin
 
+from .builders import ROLE
 from .helpers import raw_call
-
-ROLE = "arn:aws:iam::123456789012:role/proton"
 
 
 def create(client, name="env1", management="222222222222", role=ROLE):
