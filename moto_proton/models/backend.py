@@ -9,24 +9,20 @@ from typing import Any, Optional
 from moto.core.base_backend import AccountSpecificBackend, BackendDict, BaseBackend
 
 from ..exceptions import ResourceNotFoundException
-from .base import OrderedIndex
-from .components import Component, ComponentsMixin
-from .connections import ConnectionsMixin, EnvironmentAccountConnection
-from .deletions import Deletions
+from .components import ComponentsMixin
+from .connections import ConnectionsMixin
 from .deployable import DELETE_FAILED, Deployable, DeployableMixin, VersionedDeployable
 from .deployments import FAILED, Deployment, DeploymentsMixin
-from .environments import Environment, EnvironmentsMixin
-from .idempotency import ClientTokens
-from .repositories import RepositoriesMixin, Repository
-from .services import Service, ServicesMixin
+from .environments import EnvironmentsMixin
+from .repositories import RepositoriesMixin
+from .services import ServicesMixin
 from .settings import SettingsMixin
-from .sync import ServiceSyncConfig, SyncBlocker, SyncMixin, TemplateSyncConfig
-from .tags import TagsMixin, new_tagger
+from .sync import SyncMixin
+from .tags import TagsMixin
 from .templates import (
     ENVIRONMENT,
     KINDS,
     SERVICE,
-    Template,
     TemplatesMixin,
     TemplateVersion,
 )
@@ -72,39 +68,6 @@ class ProtonBackend(
     TagsMixin,
     BaseBackend,
 ):
-    def __init__(self, region_name: str, account_id: str):
-        super().__init__(region_name, account_id)
-        self.connections: dict[str, EnvironmentAccountConnection] = {}
-        self.managed_connections: dict[str, EnvironmentAccountConnection] = {}
-        self.connection_order = OrderedIndex()
-        self.managed_connection_order = OrderedIndex()
-        self.connection_client_tokens = ClientTokens()
-        self.open_connections: dict[tuple[str, str], EnvironmentAccountConnection] = {}
-        self.environment_templates: dict[str, Template] = {}
-        self.service_templates: dict[str, Template] = {}
-        self.template_version_client_tokens = ClientTokens()
-        self.environments: dict[str, Environment] = {}
-        self.services: dict[str, Service] = {}
-        #: Every service instance by (serviceName, name): ListServiceInstances' default order.
-        self.instance_order = OrderedIndex()
-        self.instance_client_tokens = ClientTokens()
-        self.components: dict[str, Component] = {}
-        self.component_client_tokens = ClientTokens()
-        self.deployments: dict[str, Deployment] = {}
-        self.account_settings: dict[str, Any] = {}
-        self.repositories: dict[tuple[str, str], Repository] = {}
-        self.template_sync_configs: dict[tuple[str, str], TemplateSyncConfig] = {}
-        self.service_sync_configs: dict[str, ServiceSyncConfig] = {}
-        self.sync_blockers: dict[str, SyncBlocker] = {}
-        self.template_sync_attempts: dict[tuple[str, str, str], list[dict[str, Any]]] = {}
-        self.repository_sync_attempts: dict[tuple[str, str, str, str], list[dict[str, Any]]] = {}
-        #: Deployments and deletions a test asked to fail, by the ARN of their resource
-        #: (`moto_proton.testing.fail_next_deployment`).
-        self.failures_to_come: dict[str, str] = {}
-        #: What was deleted, for retried deletes; in no listing and no quota.
-        self.deletions = Deletions()
-        self.tagger = new_tagger()
-
     @property
     def _url_module(self) -> ModuleType:  # type: ignore[override]
         from .. import urls
@@ -167,7 +130,7 @@ class ProtonBackend(
             except ResourceNotFoundException:
                 continue
         for service in list(self.services.values()):
-            self.sync_service(service)
+            self.refresh_service(service)
         key = (version.template_name, version.major, version.minor)
         found: dict[str, list[str]] = {
             "environments": [

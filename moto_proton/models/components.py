@@ -14,9 +14,10 @@ from ..exceptions import ConflictException, ResourceNotFoundException, Validatio
 from ..quotas import enforce_quota
 from ..specs import parse_service_spec
 from ..yaml_documents import YamlFault, read_yaml
-from .base import BackendParts, OrderedIndex, Selection, paged
 from .deployable import BUSY, DELETED, Deployable, deletion_model
 from .idempotency import ClientTokens, fingerprint
+from .paging import OrderedIndex, Selection, paged
+from .parts import BackendParts
 from .services import ServiceInstance
 from .templates import SERVICE
 
@@ -128,12 +129,14 @@ def check_manifest(manifest: str) -> None:
 class ComponentsMixin(BackendParts):
     """The component operations of `ProtonBackend`."""
 
-    components: dict[str, Component]
-    component_client_tokens: ClientTokens
+    def __init__(self, region_name: str, account_id: str):
+        super().__init__(region_name, account_id)
+        self.components = {}
+        self.component_client_tokens = ClientTokens()
 
     def component(self, name: str) -> Component:
         component = self.components.get(name)
-        if component is not None and self.sync_deployable(component) == DELETED:
+        if component is not None and self.refresh_deployable(component) == DELETED:
             del self.components[name]
             self.drop_tags(component.arn)
             component = None
@@ -209,7 +212,7 @@ class ComponentsMixin(BackendParts):
                 f"The service instance {service_name}/{instance_name} already has the "
                 f"component {other.name}."
             )
-        if self.sync_deployable(instance) in BUSY or instance.deletion is not None:
+        if self.refresh_deployable(instance) in BUSY or instance.deletion is not None:
             raise ConflictException(
                 f"The service instance {service_name}/{instance_name} is "
                 f"{instance.deployment_status}; wait for it to finish."
@@ -378,7 +381,7 @@ class ComponentsMixin(BackendParts):
             attached_to = (
                 service.instances.get(component.service_instance_name or "") if service else None
             )
-            if attached_to is not None and self.sync_deployable(attached_to) in BUSY:
+            if attached_to is not None and self.refresh_deployable(attached_to) in BUSY:
                 raise ConflictException(
                     f"The service instance {component.service_name}/"
                     f"{component.service_instance_name} is {attached_to.deployment_status}; "

@@ -21,8 +21,9 @@ from ..exceptions import (
 )
 from ..provisioning.events import status_change
 from ..quotas import enforce_quota
-from .base import BackendParts, OrderedIndex, Selection, SortKey, instant, paged
 from .idempotency import ClientTokens, fingerprint
+from .paging import OrderedIndex, Selection, SortKey, instant, paged
+from .parts import BackendParts
 from .tags import check_tags
 
 if TYPE_CHECKING:
@@ -92,12 +93,17 @@ def _camel(snake: str) -> str:
 class ConnectionsMixin(BackendParts):
     """The environment account connection operations of `ProtonBackend`."""
 
-    connection_client_tokens: ClientTokens
-    #: The PENDING or CONNECTED connection of each (management account, environment name).
-    open_connections: dict[tuple[str, str], EnvironmentAccountConnection]
-    #: Both sides' connections in List order: requestedAt, then id.
-    connection_order: OrderedIndex
-    managed_connection_order: OrderedIndex
+    def __init__(self, region_name: str, account_id: str):
+        super().__init__(region_name, account_id)
+        #: This account's connections as environment account, and as management account.
+        self.connections = {}
+        self.managed_connections = {}
+        #: Both sides' connections in List order: requestedAt, then id.
+        self.connection_order = OrderedIndex()
+        self.managed_connection_order = OrderedIndex()
+        self.connection_client_tokens = ClientTokens()
+        #: The PENDING or CONNECTED connection of each (management account, environment name).
+        self.open_connections: dict[tuple[str, str], EnvironmentAccountConnection] = {}
 
     # -- finding a connection, with the who-may-call rules ------------------------------
 

@@ -15,7 +15,8 @@ from moto.moto_api._internal import mock_random
 from moto.moto_api._internal.managed_state_model import ManagedState
 
 from ..exceptions import ResourceNotFoundException, ValidationException
-from .base import BackendParts, OrderedIndex, Selection, instant, paged
+from .paging import OrderedIndex, Selection, instant, paged
+from .parts import BackendParts
 
 if TYPE_CHECKING:
     from .deployable import Deployable
@@ -115,6 +116,10 @@ class Deployment(ManagedState):
 class DeploymentsMixin(BackendParts):
     """GetDeployment, ListDeployments and DeleteDeployment of `ProtonBackend`."""
 
+    def __init__(self, region_name: str, account_id: str):
+        super().__init__(region_name, account_id)
+        self.deployments = {}
+
     def _settle(self, deployment: Deployment) -> str:
         """The deployment's status, with its target brought up to date first."""
         target = self.deployment_target(deployment)
@@ -122,9 +127,9 @@ class DeploymentsMixin(BackendParts):
             service = self.services.get(deployment.names.get("serviceName", ""))
             if service is not None and deployment.target_resource_type != "COMPONENT":
                 # Through the service: its pipeline's creation waits for its instances.
-                self.sync_service(service)
+                self.refresh_service(service)
             else:
-                self.sync_deployable(target)
+                self.refresh_deployable(target)
         return deployment.settle()
 
     def _deployment(self, id: str, **filters: Optional[str]) -> Deployment:

@@ -15,10 +15,11 @@ from .. import provisioning
 from ..exceptions import ConflictException, ResourceNotFoundException, ValidationException
 from ..quotas import enforce_quota
 from ..specs import parse_environment_spec
-from .base import BackendParts, OrderedIndex, Selection, paged
 from .connections import CONNECTED, EnvironmentAccountConnection
 from .deployable import DELETED, DELETING, VersionedDeployable, deletion_model
 from .idempotency import fingerprint
+from .paging import OrderedIndex, Selection, paged
+from .parts import BackendParts
 from .templates import ENVIRONMENT, TemplateVersion, idempotent_create
 
 
@@ -86,9 +87,13 @@ class Environment(VersionedDeployable):
 class EnvironmentsMixin(BackendParts):
     """The environment operations of `ProtonBackend`."""
 
+    def __init__(self, region_name: str, account_id: str):
+        super().__init__(region_name, account_id)
+        self.environments = {}
+
     def environment(self, name: str) -> Environment:
         environment = self.environments.get(name)
-        if environment is not None and self.sync_deployable(environment) == DELETED:
+        if environment is not None and self.refresh_deployable(environment) == DELETED:
             del self.environments[name]
             self.drop_tags(environment.arn)
             self.deletions.remember(environment.arn, {})  # a retry once done answers empty

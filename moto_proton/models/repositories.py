@@ -9,7 +9,8 @@ import dataclasses
 from typing import Any, Optional
 
 from ..exceptions import ConflictException, ResourceNotFoundException, ValidationException
-from .base import BackendParts, OrderedIndex, Selection, paged
+from .paging import OrderedIndex, Selection, paged
+from .parts import BackendParts
 
 
 @dataclasses.dataclass
@@ -34,7 +35,9 @@ class Repository:
 class RepositoriesMixin(BackendParts):
     """CreateRepository, GetRepository, ListRepositories and DeleteRepository."""
 
-    repositories: dict[tuple[str, str], Repository]
+    def __init__(self, region_name: str, account_id: str):
+        super().__init__(region_name, account_id)
+        self.repositories = {}
 
     def repository_arn(self, provider: str, name: str) -> str:
         return self.arn(f"repository/{provider.lower()}:{name}")

@@ -25,7 +25,6 @@ from ..exceptions import (
 from ..provisioning.events import status_change
 from ..quotas import enforce_quota, get_quota
 from ..specs import InstanceSpec, ServiceSpec, parse_service_spec, with_current_values
-from .base import BackendParts, OrderedIndex, Selection, instant, paged
 from .deployable import (
     BUSY,
     DELETE_FAILED,
@@ -37,6 +36,8 @@ from .deployable import (
 )
 from .deployments import FAILED, SUCCEEDED
 from .idempotency import ClientTokens, fingerprint
+from .paging import OrderedIndex, Selection, instant, paged
+from .parts import BackendParts
 from .tags import MAX_USER_TAGS
 from .templates import SERVICE, Template, TemplateVersion, idempotent_create
 
@@ -199,15 +200,18 @@ class Service:
 class ServicesMixin(BackendParts):
     """The service, service instance and service pipeline operations of `ProtonBackend`."""
 
-    services: dict[str, Service]
-    instance_order: OrderedIndex
-    instance_client_tokens: ClientTokens
+    def __init__(self, region_name: str, account_id: str):
+        super().__init__(region_name, account_id)
+        self.services = {}
+        #: Every service instance by (serviceName, name): ListServiceInstances' default order.
+        self.instance_order = OrderedIndex()
+        self.instance_client_tokens = ClientTokens()
 
     # -- finding things, with their status brought up to date ----------------------------
 
     def service(self, name: str) -> Service:
         service = self.services.get(name)
-        if service is not None and self.sync_service(service) == DELETED:
+        if service is not None and self.refresh_service(service) == DELETED:
             service = None
         if service is None:
             raise ResourceNotFoundException(f"The service {name} was not found.")
@@ -221,14 +225,14 @@ class ServicesMixin(BackendParts):
         self.instance_order.remove(instance.order)
         self.drop_tags(instance.arn)
 
-    def sync_service(self, service: Service) -> str:
+    def refresh_service(self, service: Service) -> str:
         """Bring the instances, the pipeline and the service's derived status up to date,
         and tell EventBridge when the status changed."""
-        status = self._sync_service(service)
+        status = self._refresh_service(service)
         service.report_status("DELETED" if status == DELETED else status)  # events' word
         return status
 
-    def _sync_service(self, service: Service) -> str:
+    def _refresh_service(self, service: Service) -> str:
         if service.deletion is not None:
             deletion_status = service.deletion.status or DELETING
             if deletion_status == DELETE_FAILED:
@@ -236,7 +240,7 @@ class ServicesMixin(BackendParts):
                 service.status_message = getattr(service.deletion, "message", None)
             if deletion_status == DELETED:
                 for resource in self._deployed_parts(service):
-                    self.sync_deployable(resource)  # their stacks go (provisioning)
+                    self.refresh_deployable(resource)  # their stacks go (provisioning)
                 for instance in list(service.instances.values()):
                     self._forget(service, instance)
                 del self.services[service.name]
@@ -245,14 +249,14 @@ class ServicesMixin(BackendParts):
                 self.forget_service_sync(service.name)
                 return DELETED
             for resource in self._deployed_parts(service):
-                self.sync_deployable(resource)
+                self.refresh_deployable(resource)
             return service.status
         for instance in list(service.instances.values()):
-            if self.sync_deployable(instance) == DELETED:
+            if self.refresh_deployable(instance) == DELETED:
                 self._forget(service, instance)
         if service.pipeline is not None:
             self._cancel_pipeline_after_failed_instances(service)
-            self.sync_deployable(service.pipeline)
+            self.refresh_deployable(service.pipeline)
         if service.phase is not None:
             self._settle_phase(service)
         return service.status
@@ -320,7 +324,7 @@ class ServicesMixin(BackendParts):
         """`service/instance` names of the instances that run in an environment; a deletion
         that has finished (seen first) no longer counts."""
         for service in list(self.services.values()):
-            self.sync_service(service)
+            self.refresh_service(service)
         return [
             f"{s.name}/{i.name}"
             for s in list(self.services.values())
@@ -754,10 +758,10 @@ class ServicesMixin(BackendParts):
         if next_token is None or sort_by not in (None, "serviceName"):
             # Every service up to date ahead of a first page, and of every page whose order
             # is built from the instances' state. Later pages in the serviceName order bring
-            # up to date only the instances they go through (`_current`): syncing every
+            # up to date only the instances they go through (`_current`): refreshing every
             # service on every page made a full listing grow with N².
             for service in list(self.services.values()):
-                self.sync_service(service)
+                self.refresh_service(service)
         return self._list_service_instances(
             max_results=max_results,
             next_token=next_token,
@@ -789,11 +793,11 @@ class ServicesMixin(BackendParts):
 
     def _current(self, keep: Any) -> Any:
         """`keep` (or None) for an instance brought up to date first; False once it is
-        deleted: it leaves the index at the next sync of its service, not while a page walks
+        deleted: it leaves the index at the next refresh of its service, not while a page walks
         the index."""
 
         def current(instance: ServiceInstance) -> bool:
-            return self.sync_deployable(instance) != DELETED and (keep is None or keep(instance))
+            return self.refresh_deployable(instance) != DELETED and (keep is None or keep(instance))
 
         return current
 
@@ -824,7 +828,7 @@ class ServicesMixin(BackendParts):
             raise ConflictException(f"The service {service_name} is {service.status}.")
         self.check_not_busy(instance, "updating")
         component = self.component_of(service_name, name)
-        if component is not None and self.sync_deployable(component) in BUSY:
+        if component is not None and self.refresh_deployable(component) in BUSY:
             raise ConflictException(
                 f"The component {component.name} of service instance {service_name}/{name} is "
                 f"{component.deployment_status}; wait for it to finish."

@@ -4,11 +4,15 @@ per account and Region. A template with a pipeline can't be used until one is se
 from typing import Any, Optional
 
 from ..exceptions import ValidationException
-from .base import BackendParts
+from .parts import BackendParts
 
 
 class SettingsMixin(BackendParts):
     """GetAccountSettings and UpdateAccountSettings of `ProtonBackend`."""
+
+    def __init__(self, region_name: str, account_id: str):
+        super().__init__(region_name, account_id)
+        self.account_settings = {}
 
     def get_account_settings(self) -> dict[str, Any]:
         return {"accountSettings": dict(self.account_settings)}

@@ -20,8 +20,9 @@ from .. import provisioning
 from ..exceptions import ConflictException, ResourceNotFoundException, ValidationException
 from ..provisioning.events import status_change
 from ..quotas import enforce_quota
-from .base import BackendParts, OrderedIndex, Selection, paged
 from .idempotency import ClientTokens, fingerprint
+from .paging import OrderedIndex, Selection, paged
+from .parts import BackendParts
 
 REGISTERING, DRAFT, PUBLISHED = "REGISTRATION_IN_PROGRESS", "DRAFT", "PUBLISHED"
 REGISTRATION_FAILED = "REGISTRATION_FAILED"
@@ -254,7 +255,11 @@ def missing_version(template: Template, major: str, minor: str) -> ResourceNotFo
 class TemplatesMixin(BackendParts):
     """The template and template version operations of `ProtonBackend`, for both kinds."""
 
-    template_version_client_tokens: ClientTokens
+    def __init__(self, region_name: str, account_id: str):
+        super().__init__(region_name, account_id)
+        self.environment_templates = {}
+        self.service_templates = {}
+        self.template_version_client_tokens = ClientTokens()
 
     def templates_of(self, kind: TemplateKind) -> dict[str, Template]:
         return self.environment_templates if kind is ENVIRONMENT else self.service_templates
