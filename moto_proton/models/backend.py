@@ -124,29 +124,21 @@ class ProtonBackend(
         """What runs on a template version, e.g. `environments: prod` or
         `service instances: svc/a`, one entry per kind of user. A deletion that has
         finished (seen first) no longer uses it."""
-        for name in list(self.environments):
-            try:
-                self.environment(name)
-            except ResourceNotFoundException:
-                continue
-        for service in list(self.services.values()):
-            self.refresh_service(service)
+        environments, services = self.live_environments(), self.live_services()
         key = (version.template_name, version.major, version.minor)
         found: dict[str, list[str]] = {
-            "environments": [
-                e.name for e in self.environments.values() if e.uses_template_version(*key)
-            ]
+            "environments": [e.name for e in environments if e.uses_template_version(*key)]
             if version.kind is ENVIRONMENT
             else [],
             "service instances": [
                 f"{s.name}/{i.name}"
-                for s in self.services.values()
+                for s in services
                 for i in s.instances.values()
                 if version.kind is SERVICE and i.uses_template_version(*key)
             ],
             "pipelines of services": [
                 s.name
-                for s in self.services.values()
+                for s in services
                 if version.kind is SERVICE
                 and s.pipeline is not None
                 and s.pipeline.uses_template_version(*key)
@@ -168,25 +160,10 @@ class ProtonBackend(
         return service.instances.get(names.get("serviceInstanceName", ""))
 
     def get_resources_summary(self) -> dict[str, Any]:
-        environments: list[VersionedDeployable] = []
-        for name in list(self.environments):
-            try:
-                environments.append(self.environment(name))
-            except ResourceNotFoundException:
-                continue
-        services = []
-        for name in list(self.services):
-            try:
-                services.append(self.service(name))
-            except ResourceNotFoundException:
-                continue
+        environments: list[VersionedDeployable] = list(self.live_environments())
+        services = self.live_services()
         instances: list[VersionedDeployable] = [i for s in services for i in s.instances.values()]
-        components = []
-        for name in list(self.components):
-            try:
-                components.append(self.component(name))
-            except ResourceNotFoundException:
-                continue
+        components = self.live_components()
         pipelines: list[VersionedDeployable] = [s.pipeline for s in services if s.pipeline]
         service_counts = _counts()
         for service in services:

@@ -17,7 +17,7 @@ from ..yaml_documents import YamlFault, read_yaml
 from .deployable import BUSY, DELETED, Deployable, deletion_model
 from .idempotency import ClientTokens, fingerprint
 from .paging import OrderedIndex, Selection, paged
-from .parts import BackendParts
+from .parts import BackendParts, live
 from .services import ServiceInstance
 from .templates import SERVICE
 
@@ -146,13 +146,7 @@ class ComponentsMixin(BackendParts):
 
     def live_components(self) -> list[Component]:
         """Every component, brought up to date; those whose deletion has finished are gone."""
-        live = []
-        for name in list(self.components):
-            try:
-                live.append(self.component(name))
-            except ResourceNotFoundException:
-                continue
-        return live
+        return live(self.components, self.component)
 
     def components_by_instance(self) -> dict[tuple[Any, Any], Component]:
         """Each (service, instance) with the component attached to it, or being attached to
@@ -337,18 +331,13 @@ class ComponentsMixin(BackendParts):
             raise ValidationException(
                 "serviceName must be specified to identify the service instance."
             )
-        chosen = []
-        for name in list(self.components):
-            try:
-                component = self.component(name)
-            except ResourceNotFoundException:
-                continue
-            if (
-                environment_name in (None, component.environment_name)
-                and service_name in (None, component.service_name)
-                and service_instance_name in (None, component.service_instance_name)
-            ):
-                chosen.append(((name,), component))
+        chosen = [
+            ((component.name,), component)
+            for component in self.live_components()
+            if environment_name in (None, component.environment_name)
+            and service_name in (None, component.service_name)
+            and service_instance_name in (None, component.service_instance_name)
+        ]
         return OrderedIndex(chosen), None
 
     def update_component(

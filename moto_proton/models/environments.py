@@ -19,7 +19,7 @@ from .connections import CONNECTED, EnvironmentAccountConnection
 from .deployable import DELETED, DELETING, VersionedDeployable, deletion_model
 from .idempotency import fingerprint
 from .paging import OrderedIndex, Selection, paged
-from .parts import BackendParts
+from .parts import BackendParts, live
 from .templates import ENVIRONMENT, TemplateVersion, idempotent_create
 
 
@@ -101,6 +101,10 @@ class EnvironmentsMixin(BackendParts):
         if environment is None:
             raise ResourceNotFoundException(f"The environment {name} was not found.")
         return environment
+
+    def live_environments(self) -> list[Environment]:
+        """Every environment, brought up to date; those whose deletion has finished are gone."""
+        return live(self.environments, self.environment)
 
     def connection_in_use(self, connection: EnvironmentAccountConnection) -> bool:
         return any(
@@ -256,17 +260,12 @@ class EnvironmentsMixin(BackendParts):
         self, environment_templates: Optional[list[dict[str, str]]] = None
     ) -> Selection:
         wanted = {(f["templateName"], f["majorVersion"]) for f in environment_templates or []}
-        chosen = []
-        for name in list(self.environments):
-            try:
-                environment = self.environment(name)
-            except ResourceNotFoundException:
-                continue
-            if (
-                not wanted
-                or (environment.template_name, environment.template_major_version) in wanted
-            ):
-                chosen.append(((name,), environment))
+        chosen = [
+            ((environment.name,), environment)
+            for environment in self.live_environments()
+            if not wanted
+            or (environment.template_name, environment.template_major_version) in wanted
+        ]
         return OrderedIndex(chosen), None
 
     def update_environment(

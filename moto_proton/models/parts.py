@@ -2,10 +2,13 @@
 finds the live resources of a store."""
 
 import datetime
-from typing import TYPE_CHECKING, Any, Optional
+from collections.abc import Callable, Mapping
+from typing import TYPE_CHECKING, Any, Optional, TypeVar
 
 from moto.core.base_backend import BaseBackend
 from moto.utilities.tagging_service import TaggingService
+
+from ..exceptions import ResourceNotFoundException
 
 if TYPE_CHECKING:
     from .backend import ProtonBackend
@@ -19,6 +22,21 @@ if TYPE_CHECKING:
     from .services import Service, ServicePipeline
     from .sync import ServiceSyncConfig
     from .templates import Template, TemplateKind, TemplateVersion
+
+Found = TypeVar("Found")
+
+
+def live(store: Mapping[str, Any], find: Callable[[str], Found]) -> list[Found]:
+    """The resources of `store` that `find` still finds, in the store's order, each brought up
+    to date by it; one whose deletion finished meanwhile is left out (`find` forgets it and
+    raises ResourceNotFoundException)."""
+    found = []
+    for name in list(store):
+        try:
+            found.append(find(name))
+        except ResourceNotFoundException:
+            continue
+    return found
 
 
 class BackendParts(BaseBackend):
@@ -73,6 +91,8 @@ class BackendParts(BaseBackend):
 
         def environment(self, name: str) -> "Environment": ...
 
+        def live_environments(self) -> "list[Environment]": ...
+
         def target_version(
             self,
             resource: "VersionedDeployable",
@@ -83,6 +103,8 @@ class BackendParts(BaseBackend):
         ) -> "Optional[TemplateVersion]": ...
 
         def service(self, name: str) -> "Service": ...
+
+        def live_services(self) -> "list[Service]": ...
 
         def refresh_service(self, service: "Service") -> str: ...
 
@@ -137,6 +159,8 @@ class BackendParts(BaseBackend):
         def pipeline_of(self, service_name: str) -> "ServicePipeline": ...
 
         def component(self, name: str) -> "Component": ...
+
+        def live_components(self) -> "list[Component]": ...
 
         def component_of(self, service_name: str, instance_name: str) -> "Optional[Component]": ...
 

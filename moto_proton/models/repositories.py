@@ -63,14 +63,9 @@ class RepositoriesMixin(BackendParts):
 
     def repository_users(self, repository: Repository) -> list[str]:
         key = (repository.provider, repository.name)
-        for name in list(self.environments):  # a deletion that has finished no longer uses it
-            try:
-                self.environment(name)
-            except ResourceNotFoundException:
-                continue
-        users = [
+        users = [  # a deletion that has finished no longer uses it
             f"environment {e.name}"
-            for e in self.environments.values()
+            for e in self.live_environments()
             if e.provisioning_repository
             and (e.provisioning_repository["provider"], e.provisioning_repository["name"]) == key
         ]

@@ -37,7 +37,7 @@ from .deployable import (
 from .deployments import FAILED, SUCCEEDED
 from .idempotency import ClientTokens, fingerprint
 from .paging import OrderedIndex, Selection, instant, paged
-from .parts import BackendParts
+from .parts import BackendParts, live
 from .tags import MAX_USER_TAGS
 from .templates import SERVICE, Template, TemplateVersion, idempotent_create
 
@@ -217,6 +217,10 @@ class ServicesMixin(BackendParts):
             raise ResourceNotFoundException(f"The service {name} was not found.")
         return service
 
+    def live_services(self) -> list[Service]:
+        """Every service, brought up to date; those whose deletion has finished are gone."""
+        return live(self.services, self.service)
+
     def service_instance(self, service_name: str, name: str) -> ServiceInstance:
         return self.service(service_name).instance(name)
 
@@ -323,11 +327,9 @@ class ServicesMixin(BackendParts):
     def instances_in_environment(self, environment_name: str) -> list[str]:
         """`service/instance` names of the instances that run in an environment; a deletion
         that has finished (seen first) no longer counts."""
-        for service in list(self.services.values()):
-            self.refresh_service(service)
         return [
             f"{s.name}/{i.name}"
-            for s in list(self.services.values())
+            for s in self.live_services()
             for i in list(s.instances.values())
             if i.environment_name == environment_name
         ]
@@ -537,13 +539,7 @@ class ServicesMixin(BackendParts):
 
     @paged("services")
     def list_services(self) -> Selection:
-        chosen = []
-        for name in list(self.services):
-            try:
-                chosen.append(((name,), self.service(name)))
-            except ResourceNotFoundException:
-                continue
-        return OrderedIndex(chosen), None
+        return OrderedIndex(((s.name,), s) for s in self.live_services()), None
 
     def update_service(
         self, name: str, description: Optional[str] = None, spec: Optional[str] = None
@@ -760,8 +756,7 @@ class ServicesMixin(BackendParts):
             # is built from the instances' state. Later pages in the serviceName order bring
             # up to date only the instances they go through (`_current`): refreshing every
             # service on every page made a full listing grow with N².
-            for service in list(self.services.values()):
-                self.refresh_service(service)
+            self.live_services()
         return self._list_service_instances(
             max_results=max_results,
             next_token=next_token,
