@@ -226,17 +226,7 @@ class ComponentsMixin(BackendParts):
         tags: Optional[list[dict[str, str]]] = None,
         client_token: Optional[str] = None,
     ) -> dict[str, Any]:
-        request = fingerprint(
-            name,
-            manifest,
-            template_file,
-            environment_name,
-            service_name,
-            service_instance_name,
-            service_spec,
-            description,
-            tags,
-        )
+        request = fingerprint(locals())
         original = self.component_client_tokens.replay(client_token, request)
         if original is not None:
             try:  # once the original is deleted, a retry creates anew
@@ -351,17 +341,8 @@ class ComponentsMixin(BackendParts):
         template_file: Optional[str] = None,
         client_token: Optional[str] = None,
     ) -> dict[str, Any]:
+        request = fingerprint(locals())
         component = self.component(name)
-        request = fingerprint(
-            "update",
-            name,
-            deployment_type,
-            description,
-            service_name,
-            service_instance_name,
-            service_spec,
-            template_file,
-        )
         if self.component_client_tokens.replay(client_token, request) is not None:
             return {"component": component.describe()}
         self.check_not_busy(component, "updating")

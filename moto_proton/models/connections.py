@@ -159,12 +159,12 @@ class ConnectionsMixin(BackendParts):
         tags: Optional[list[dict[str, str]]] = None,
         client_token: Optional[str] = None,
     ) -> dict[str, Any]:
+        request = fingerprint(locals(), tags=tags or [])
         roles = {
             "role_arn": role_arn,
             "codebuild_role_arn": codebuild_role_arn,
             "component_role_arn": component_role_arn,
         }
-        request = fingerprint(management_account_id, environment_name, roles, tags or [])
         original_id = self.connection_client_tokens.replay(client_token, request)
         if original_id in self.connections:
             return {"environmentAccountConnection": self.connections[original_id].describe()}

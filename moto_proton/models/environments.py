@@ -17,10 +17,10 @@ from ..quotas import enforce_quota
 from ..specs import parse_environment_spec
 from .connections import CONNECTED, EnvironmentAccountConnection
 from .deployable import DELETED, DELETING, VersionedDeployable, deletion_model
-from .idempotency import fingerprint
+from .idempotency import fingerprint, idempotent_create
 from .paging import OrderedIndex, Selection, paged
 from .parts import BackendParts, live
-from .templates import ENVIRONMENT, TemplateVersion, idempotent_create
+from .templates import ENVIRONMENT, TemplateVersion
 
 
 class Environment(VersionedDeployable):
@@ -165,20 +165,7 @@ class EnvironmentsMixin(BackendParts):
         provisioning_repository: Optional[dict[str, str]] = None,
         tags: Optional[list[dict[str, str]]] = None,
     ) -> dict[str, Any]:
-        request = fingerprint(
-            name,
-            template_name,
-            template_major_version,
-            spec,
-            template_minor_version,
-            description,
-            environment_account_connection_id,
-            proton_service_role_arn,
-            codebuild_role_arn,
-            component_role_arn,
-            provisioning_repository,
-            tags,
-        )
+        request = fingerprint(locals())
         try:
             existing = self.environment(name)
         except ResourceNotFoundException:

@@ -35,11 +35,11 @@ from .deployable import (
     deletion_model,
 )
 from .deployments import FAILED, SUCCEEDED
-from .idempotency import ClientTokens, fingerprint
+from .idempotency import ClientTokens, fingerprint, idempotent_create
 from .paging import OrderedIndex, Selection, instant, paged
 from .parts import BackendParts, live
 from .tags import MAX_USER_TAGS
-from .templates import SERVICE, Template, TemplateVersion, idempotent_create
+from .templates import SERVICE, Template, TemplateVersion
 
 ACTIVE = "ACTIVE"
 PIPELINE_ROLES_MISSING = "Operation cannot be run until pipeline roles have been configured"
@@ -433,18 +433,7 @@ class ServicesMixin(BackendParts):
         branch_name: Optional[str] = None,
         tags: Optional[list[dict[str, str]]] = None,
     ) -> dict[str, Any]:
-        request = fingerprint(
-            name,
-            template_name,
-            template_major_version,
-            spec,
-            template_minor_version,
-            description,
-            repository_connection_arn,
-            repository_id,
-            branch_name,
-            tags,
-        )
+        request = fingerprint(locals())
         if name in self.services:
             try:
                 existing = self.service(name)
@@ -681,16 +670,8 @@ class ServicesMixin(BackendParts):
         tags: Optional[list[dict[str, str]]] = None,
         client_token: Optional[str] = None,
     ) -> dict[str, Any]:
+        request = fingerprint(locals())
         service = self.service(service_name)
-        request = fingerprint(
-            "create",
-            name,
-            service_name,
-            spec,
-            template_major_version,
-            template_minor_version,
-            tags,
-        )
         original = self.instance_client_tokens.replay(client_token, request)
         if original is not None and original in service.instances:
             return {"serviceInstance": service.instances[original].describe()}
@@ -806,17 +787,9 @@ class ServicesMixin(BackendParts):
         template_minor_version: Optional[str] = None,
         client_token: Optional[str] = None,
     ) -> dict[str, Any]:
+        request = fingerprint(locals())
         service = self.service(service_name)
         instance = service.instance(name)
-        request = fingerprint(
-            "update",
-            name,
-            service_name,
-            deployment_type,
-            spec,
-            template_major_version,
-            template_minor_version,
-        )
         if self.instance_client_tokens.replay(client_token, request) is not None:
             return {"serviceInstance": instance.describe()}
         if service.deletion is not None:

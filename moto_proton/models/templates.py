@@ -20,7 +20,7 @@ from .. import provisioning
 from ..exceptions import ConflictException, ResourceNotFoundException, ValidationException
 from ..provisioning.events import status_change
 from ..quotas import enforce_quota
-from .idempotency import ClientTokens, fingerprint
+from .idempotency import ClientTokens, fingerprint, idempotent_create
 from .paging import OrderedIndex, Selection, paged
 from .parts import BackendParts
 
@@ -227,19 +227,6 @@ class Template:
         return {k: v for k, v in described.items() if v is not None}
 
 
-def idempotent_create(existing: Any, request: str, label: str) -> Any:
-    """The resource a create without client token answers when `existing` has its name (AWS's
-    Welcome page): the same request, unmodified since, returns it; the same request after a
-    change is a ConflictException; other parameters are an idempotent parameter mismatch."""
-    if existing.created_with != request:
-        raise ValidationException(
-            f"Idempotent parameter mismatch: the {label} already exists with different parameters."
-        )
-    if existing.modified:
-        raise ConflictException(f"The {label} already exists.")
-    return existing
-
-
 def missing_version(template: Template, major: str, minor: str) -> ResourceNotFoundException:
     """The RNF of a template version that does not exist. For service templates, AWS's own
     text (aws-proton-public-roadmap issue 79); environment templates keep the mock's."""
@@ -315,8 +302,8 @@ class TemplatesMixin(BackendParts):
         provisioning: Optional[str] = None,
         tags: Optional[list[dict[str, str]]] = None,
     ) -> dict[str, Any]:
+        request = fingerprint(locals())
         templates = self.templates_of(kind)
-        request = fingerprint(name, display_name, description, encryption_key, provisioning, tags)
         if name in templates:
             existing = idempotent_create(templates[name], request, f"{kind.label} {name}")
             return {kind.template_key: existing.describe()}
@@ -415,17 +402,8 @@ class TemplatesMixin(BackendParts):
         compatible_environment_templates: Optional[list[dict[str, str]]] = None,
         supported_component_sources: Optional[list[str]] = None,
     ) -> dict[str, Any]:
+        request = fingerprint(locals(), tags=tags or [])
         template = self.template(template_name, kind)
-        request = fingerprint(
-            kind.name,
-            template_name,
-            source,
-            major_version,
-            description,
-            tags or [],
-            compatible_environment_templates,
-            supported_component_sources,
-        )
         original = self.template_version_client_tokens.replay(client_token, request)
         if original is not None and original in template.versions:
             return {kind.version_key: template.describe_version(template.versions[original])}
