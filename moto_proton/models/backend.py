@@ -14,6 +14,8 @@ from .connections import ConnectionsMixin
 from .deployable import DELETE_FAILED, Deployable, DeployableMixin, VersionedDeployable
 from .deployments import FAILED, Deployment, DeploymentsMixin
 from .environments import EnvironmentsMixin
+from .instances import ServiceInstancesMixin
+from .pipelines import ServicePipelinesMixin
 from .repositories import RepositoriesMixin
 from .services import ServicesMixin
 from .settings import SettingsMixin
@@ -60,6 +62,8 @@ class ProtonBackend(
     DeployableMixin,
     EnvironmentsMixin,
     ServicesMixin,
+    ServiceInstancesMixin,
+    ServicePipelinesMixin,
     ComponentsMixin,
     RepositoriesMixin,
     SyncMixin,

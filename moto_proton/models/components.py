@@ -16,9 +16,9 @@ from ..specs import parse_service_spec
 from ..yaml_documents import YamlFault, read_yaml
 from .deployable import BUSY, DELETED, Deployable, deletion_model
 from .idempotency import ClientTokens, fingerprint
+from .instances import ServiceInstance
 from .paging import OrderedIndex, Selection, paged
 from .parts import BackendParts, live
-from .services import ServiceInstance
 from .templates import SERVICE
 
 

@@ -11,6 +11,7 @@ from moto.utilities.tagging_service import TaggingService
 from ..exceptions import ResourceNotFoundException
 
 if TYPE_CHECKING:
+    from ..specs import InstanceSpec
     from .backend import ProtonBackend
     from .components import Component
     from .connections import EnvironmentAccountConnection
@@ -18,8 +19,10 @@ if TYPE_CHECKING:
     from .deployable import Deployable, VersionedDeployable
     from .deployments import Deployment
     from .environments import Environment
+    from .instances import ServiceInstance
+    from .pipelines import ServicePipeline
     from .repositories import Repository
-    from .services import Service, ServicePipeline
+    from .services import Service
     from .sync import ServiceSyncConfig
     from .templates import Template, TemplateKind, TemplateVersion
 
@@ -157,6 +160,27 @@ class BackendParts(BaseBackend):
         ) -> dict[str, Any]: ...
 
         def pipeline_of(self, service_name: str) -> "ServicePipeline": ...
+
+        def check_pipeline_roles(self) -> None: ...
+
+        def service_instance(self, service_name: str, name: str) -> "ServiceInstance": ...
+
+        def forget_instance(self, service: "Service", instance: "ServiceInstance") -> None: ...
+
+        def check_placeable(
+            self, version: "TemplateVersion", placement: "InstanceSpec"
+        ) -> None: ...
+
+        def new_instance(
+            self,
+            service: "Service",
+            placement: "InstanceSpec",
+            version: "TemplateVersion",
+            spec: str,
+            at: datetime.datetime,
+            tags: Optional[list[dict[str, str]]] = None,
+            client_token: Optional[str] = None,
+        ) -> "ServiceInstance": ...
 
         def component(self, name: str) -> "Component": ...
 

@@ -228,8 +228,8 @@ class Template:
 
 
 def missing_version(template: Template, major: str, minor: str) -> ResourceNotFoundException:
-    """The RNF of a template version that does not exist. For service templates, AWS's own
-    text (aws-proton-public-roadmap issue 79); environment templates keep the mock's."""
+    """The RNF of a template version that does not exist. For service templates, the text AWS
+    answers (as users quoted it); environment templates keep the mock's."""
     if template.kind is SERVICE:
         return ResourceNotFoundException(
             f"The requested service template version does not exist: {template.arn}:{major}.{minor}"
