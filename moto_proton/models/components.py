@@ -18,7 +18,7 @@ from .deployable import BUSY, DELETED, Deployable, deletion_model
 from .idempotency import ClientTokens, fingerprint
 from .instances import ServiceInstance
 from .paging import OrderedIndex, Selection, paged
-from .parts import BackendParts, live
+from .parts import BackendParts, live, stored
 from .templates import SERVICE
 
 
@@ -129,10 +129,8 @@ def check_manifest(manifest: str) -> None:
 class ComponentsMixin(BackendParts):
     """The component operations of `ProtonBackend`."""
 
-    def __init__(self, region_name: str, account_id: str):
-        super().__init__(region_name, account_id)
-        self.components = {}
-        self.component_client_tokens = ClientTokens()
+    components: "dict[str, Component]" = stored(dict)
+    component_client_tokens: ClientTokens = stored(ClientTokens)
 
     def component(self, name: str) -> Component:
         component = self.components.get(name)

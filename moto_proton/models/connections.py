@@ -23,7 +23,7 @@ from ..provisioning.events import status_change
 from ..quotas import enforce_quota
 from .idempotency import ClientTokens, fingerprint
 from .paging import OrderedIndex, Selection, SortKey, instant, paged
-from .parts import BackendParts
+from .parts import BackendParts, stored
 from .tags import check_tags
 
 if TYPE_CHECKING:
@@ -93,17 +93,15 @@ def _camel(snake: str) -> str:
 class ConnectionsMixin(BackendParts):
     """The environment account connection operations of `ProtonBackend`."""
 
-    def __init__(self, region_name: str, account_id: str):
-        super().__init__(region_name, account_id)
-        #: This account's connections as environment account, and as management account.
-        self.connections = {}
-        self.managed_connections = {}
-        #: Both sides' connections in List order: requestedAt, then id.
-        self.connection_order = OrderedIndex()
-        self.managed_connection_order = OrderedIndex()
-        self.connection_client_tokens = ClientTokens()
-        #: The PENDING or CONNECTED connection of each (management account, environment name).
-        self.open_connections: dict[tuple[str, str], EnvironmentAccountConnection] = {}
+    #: This account's connections as environment account, and as management account.
+    connections: "dict[str, EnvironmentAccountConnection]" = stored(dict)
+    managed_connections: "dict[str, EnvironmentAccountConnection]" = stored(dict)
+    #: Both sides' connections in List order: requestedAt, then id.
+    connection_order: OrderedIndex = stored(OrderedIndex)
+    managed_connection_order: OrderedIndex = stored(OrderedIndex)
+    connection_client_tokens: ClientTokens = stored(ClientTokens)
+    #: The PENDING or CONNECTED connection of each (management account, environment name).
+    open_connections: dict[tuple[str, str], EnvironmentAccountConnection] = stored(dict)
 
     # -- finding a connection, with the who-may-call rules ------------------------------
 

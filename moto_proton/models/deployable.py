@@ -20,7 +20,7 @@ from ..exceptions import ConflictException, ResourceNotFoundException, Validatio
 from . import provisioned
 from .deletions import Deletions
 from .deployments import CANCELLING, FAILED, IN_PROGRESS, SUCCEEDED, Deployment
-from .parts import BackendParts
+from .parts import BackendParts, stored
 from .templates import ENVIRONMENT, TemplateVersion
 
 DELETING, DELETED, DELETE_FAILED = "DELETE_IN_PROGRESS", "DELETE_COMPLETE", "DELETE_FAILED"
@@ -145,13 +145,11 @@ class VersionedDeployable(Deployable):
 class DeployableMixin(BackendParts):
     """Starting, settling, cancelling and deleting deployments of any `Deployable`."""
 
-    def __init__(self, region_name: str, account_id: str):
-        super().__init__(region_name, account_id)
-        #: Deployments and deletions a test asked to fail, by the ARN of their resource
-        #: (`moto_proton.testing.fail_next_deployment`).
-        self.failures_to_come = {}
-        #: What was deleted, for retried deletes; in no listing and no quota.
-        self.deletions = Deletions()
+    #: Deployments and deletions a test asked to fail, by the ARN of their resource
+    #: (`moto_proton.testing.fail_next_deployment`).
+    failures_to_come: dict[str, str] = stored(dict)
+    #: What was deleted, for retried deletes; in no listing and no quota.
+    deletions: "Deletions" = stored(Deletions)
 
     def start_deployment(
         self,

@@ -16,7 +16,7 @@ from moto.moto_api._internal.managed_state_model import ManagedState
 
 from ..exceptions import ResourceNotFoundException, ValidationException
 from .paging import OrderedIndex, Selection, instant, paged
-from .parts import BackendParts
+from .parts import BackendParts, stored
 
 if TYPE_CHECKING:
     from .deployable import Deployable
@@ -116,9 +116,7 @@ class Deployment(ManagedState):
 class DeploymentsMixin(BackendParts):
     """GetDeployment, ListDeployments and DeleteDeployment of `ProtonBackend`."""
 
-    def __init__(self, region_name: str, account_id: str):
-        super().__init__(region_name, account_id)
-        self.deployments = {}
+    deployments: "dict[str, Deployment]" = stored(dict)
 
     def _settle(self, deployment: Deployment) -> str:
         """The deployment's status, with its target brought up to date first."""

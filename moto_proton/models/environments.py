@@ -19,7 +19,7 @@ from .connections import CONNECTED, EnvironmentAccountConnection
 from .deployable import DELETED, DELETING, VersionedDeployable, deletion_model
 from .idempotency import fingerprint, idempotent_create
 from .paging import OrderedIndex, Selection, paged
-from .parts import BackendParts, live
+from .parts import BackendParts, live, stored
 from .templates import ENVIRONMENT, TemplateVersion
 
 
@@ -87,9 +87,7 @@ class Environment(VersionedDeployable):
 class EnvironmentsMixin(BackendParts):
     """The environment operations of `ProtonBackend`."""
 
-    def __init__(self, region_name: str, account_id: str):
-        super().__init__(region_name, account_id)
-        self.environments = {}
+    environments: "dict[str, Environment]" = stored(dict)
 
     def environment(self, name: str) -> Environment:
         environment = self.environments.get(name)

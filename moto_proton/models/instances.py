@@ -13,7 +13,7 @@ from ..specs import InstanceSpec, parse_service_spec, with_current_values
 from .deployable import BUSY, DELETED, VersionedDeployable, deletion_model
 from .idempotency import ClientTokens, fingerprint
 from .paging import OrderedIndex, Selection, instant, paged
-from .parts import BackendParts
+from .parts import BackendParts, stored
 from .tags import MAX_USER_TAGS
 from .templates import SERVICE, TemplateVersion
 
@@ -75,11 +75,9 @@ class ServiceInstance(VersionedDeployable):
 class ServiceInstancesMixin(BackendParts):
     """The service instance operations of `ProtonBackend`."""
 
-    def __init__(self, region_name: str, account_id: str):
-        super().__init__(region_name, account_id)
-        #: Every service instance by (serviceName, name): ListServiceInstances' default order.
-        self.instance_order = OrderedIndex()
-        self.instance_client_tokens = ClientTokens()
+    #: Every service instance by (serviceName, name): ListServiceInstances' default order.
+    instance_order: OrderedIndex = stored(OrderedIndex)
+    instance_client_tokens: ClientTokens = stored(ClientTokens)
 
     def service_instance(self, service_name: str, name: str) -> ServiceInstance:
         return self.service(service_name).instance(name)

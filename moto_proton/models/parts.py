@@ -3,7 +3,7 @@ finds the live resources of a store."""
 
 import datetime
 from collections.abc import Callable, Mapping
-from typing import TYPE_CHECKING, Any, Optional, TypeVar
+from typing import TYPE_CHECKING, Any, Optional, TypeVar, cast
 
 from moto.core.base_backend import BaseBackend
 from moto.utilities.tagging_service import TaggingService
@@ -27,6 +27,19 @@ if TYPE_CHECKING:
     from .templates import Template, TemplateKind, TemplateVersion
 
 Found = TypeVar("Found")
+Stored = TypeVar("Stored")
+
+
+class _Store:
+    def __init__(self, create: Callable[[], Any]):
+        self.create = create
+
+
+def stored(create: Callable[[], Stored]) -> Stored:
+    """Declares, in the part that owns it, a store each backend gets its own of, made empty by
+    `create` when the backend is (`BackendParts.__init__`): `services: dict[str, Service] =
+    stored(dict)`. Adding a store is that one line."""
+    return cast(Stored, _Store(create))
 
 
 def live(store: Mapping[str, Any], find: Callable[[str], Found]) -> list[Found]:
@@ -43,8 +56,16 @@ def live(store: Mapping[str, Any], find: Callable[[str], Found]) -> list[Found]:
 
 
 class BackendParts(BaseBackend):
-    """The state and helpers the parts (mixins) of `ProtonBackend` share. Each part creates
-    the stores it owns in its `__init__`; those other parts use are declared here too."""
+    """The state and helpers the parts (mixins) of `ProtonBackend` share. Each part declares
+    the stores it owns with `stored`; those other parts use are declared here as well, for the
+    type checker."""
+
+    def __init__(self, region_name: str, account_id: str):
+        super().__init__(region_name, account_id)
+        for part in type(self).__mro__:
+            for name, store in vars(part).items():
+                if isinstance(store, _Store):
+                    setattr(self, name, store.create())
 
     tagger: TaggingService
     connections: "dict[str, EnvironmentAccountConnection]"

@@ -10,7 +10,7 @@ from typing import Any, Optional
 
 from ..exceptions import ConflictException, ResourceNotFoundException, ValidationException
 from .paging import OrderedIndex, Selection, paged
-from .parts import BackendParts
+from .parts import BackendParts, stored
 
 
 @dataclasses.dataclass
@@ -35,9 +35,7 @@ class Repository:
 class RepositoriesMixin(BackendParts):
     """CreateRepository, GetRepository, ListRepositories and DeleteRepository."""
 
-    def __init__(self, region_name: str, account_id: str):
-        super().__init__(region_name, account_id)
-        self.repositories = {}
+    repositories: "dict[tuple[str, str], Repository]" = stored(dict)
 
     def repository_arn(self, provider: str, name: str) -> str:
         return self.arn(f"repository/{provider.lower()}:{name}")

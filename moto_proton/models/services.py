@@ -31,7 +31,7 @@ from .deployments import FAILED, SUCCEEDED
 from .idempotency import fingerprint, idempotent_create
 from .instances import ServiceInstance
 from .paging import OrderedIndex, Selection, paged
-from .parts import BackendParts, live
+from .parts import BackendParts, live, stored
 from .pipelines import ServicePipeline
 from .templates import SERVICE, Template, TemplateVersion
 
@@ -117,9 +117,7 @@ class Service:
 class ServicesMixin(BackendParts):
     """The service operations of `ProtonBackend`."""
 
-    def __init__(self, region_name: str, account_id: str):
-        super().__init__(region_name, account_id)
-        self.services = {}
+    services: "dict[str, Service]" = stored(dict)
 
     # -- finding things, with their status brought up to date ----------------------------
 

@@ -4,15 +4,13 @@ per account and Region. A template with a pipeline can't be used until one is se
 from typing import Any, Optional
 
 from ..exceptions import ValidationException
-from .parts import BackendParts
+from .parts import BackendParts, stored
 
 
 class SettingsMixin(BackendParts):
     """GetAccountSettings and UpdateAccountSettings of `ProtonBackend`."""
 
-    def __init__(self, region_name: str, account_id: str):
-        super().__init__(region_name, account_id)
-        self.account_settings = {}
+    account_settings: dict[str, Any] = stored(dict)
 
     def get_account_settings(self) -> dict[str, Any]:
         return {"accountSettings": dict(self.account_settings)}

@@ -17,7 +17,7 @@ from moto.moto_api._internal import mock_random
 
 from ..exceptions import ConflictException, ResourceNotFoundException, ValidationException
 from ..yaml_documents import YamlFault, read_yaml
-from .parts import BackendParts
+from .parts import BackendParts, stored
 from .templates import KINDS, TemplateKind
 
 TEMPLATE_TYPES = {
@@ -104,15 +104,13 @@ class SyncBlocker:
 class SyncMixin(BackendParts):
     """Sync configurations, blockers and sync status of `ProtonBackend`."""
 
-    def __init__(self, region_name: str, account_id: str):
-        super().__init__(region_name, account_id)
-        self.template_sync_configs: dict[tuple[str, str], TemplateSyncConfig] = {}
-        self.service_sync_configs = {}
-        self.sync_blockers: dict[str, SyncBlocker] = {}
-        #: Sync attempts: by (templateType, templateName, major), and by (provider, repository,
-        #: branch, syncType); newest last.
-        self.template_sync_attempts: dict[tuple[str, str, str], list[dict[str, Any]]] = {}
-        self.repository_sync_attempts: dict[tuple[str, str, str, str], list[dict[str, Any]]] = {}
+    template_sync_configs: dict[tuple[str, str], TemplateSyncConfig] = stored(dict)
+    service_sync_configs: "dict[str, ServiceSyncConfig]" = stored(dict)
+    sync_blockers: dict[str, SyncBlocker] = stored(dict)
+    #: Sync attempts: by (templateType, templateName, major), and by (provider, repository,
+    #: branch, syncType); newest last.
+    template_sync_attempts: dict[tuple[str, str, str], list[dict[str, Any]]] = stored(dict)
+    repository_sync_attempts: dict[tuple[str, str, str, str], list[dict[str, Any]]] = stored(dict)
 
     def sync_configs(self) -> list[Any]:
         return [*self.template_sync_configs.values(), *self.service_sync_configs.values()]

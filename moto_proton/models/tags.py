@@ -13,7 +13,7 @@ from moto.utilities.tagging_service import TaggingService
 
 from ..exceptions import ResourceNotFoundException, ValidationException
 from .paging import OrderedIndex, Selection, paged
-from .parts import BackendParts
+from .parts import BackendParts, stored
 
 if TYPE_CHECKING:
     pass
@@ -59,9 +59,7 @@ def check_tags(tags: Optional[list[dict[str, str]]]) -> None:
 class TagsMixin(BackendParts):
     """The tagging operations of `ProtonBackend`, for every kind of Proton resource."""
 
-    def __init__(self, region_name: str, account_id: str):
-        super().__init__(region_name, account_id)
-        self.tagger = new_tagger()
+    tagger: TaggingService = stored(new_tagger)
 
     def add_tags(
         self,

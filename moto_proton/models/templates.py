@@ -22,7 +22,7 @@ from ..provisioning.events import status_change
 from ..quotas import enforce_quota
 from .idempotency import ClientTokens, fingerprint, idempotent_create
 from .paging import OrderedIndex, Selection, paged
-from .parts import BackendParts
+from .parts import BackendParts, stored
 
 REGISTERING, DRAFT, PUBLISHED = "REGISTRATION_IN_PROGRESS", "DRAFT", "PUBLISHED"
 REGISTRATION_FAILED = "REGISTRATION_FAILED"
@@ -242,11 +242,9 @@ def missing_version(template: Template, major: str, minor: str) -> ResourceNotFo
 class TemplatesMixin(BackendParts):
     """The template and template version operations of `ProtonBackend`, for both kinds."""
 
-    def __init__(self, region_name: str, account_id: str):
-        super().__init__(region_name, account_id)
-        self.environment_templates = {}
-        self.service_templates = {}
-        self.template_version_client_tokens = ClientTokens()
+    environment_templates: "dict[str, Template]" = stored(dict)
+    service_templates: "dict[str, Template]" = stored(dict)
+    template_version_client_tokens: ClientTokens = stored(ClientTokens)
 
     def templates_of(self, kind: TemplateKind) -> dict[str, Template]:
         return self.environment_templates if kind is ENVIRONMENT else self.service_templates
