@@ -42,17 +42,20 @@ def stored(create: Callable[[], Stored]) -> Stored:
     return cast(Stored, _Store(create))
 
 
+def found(find: Callable[[str], Found], name: str) -> Optional[Found]:
+    """What `find` finds by `name`, brought up to date; None when there is none, or its deletion
+    has finished (`find` then forgets it and raises ResourceNotFoundException)."""
+    try:
+        return find(name)
+    except ResourceNotFoundException:
+        return None
+
+
 def live(store: Mapping[str, Any], find: Callable[[str], Found]) -> list[Found]:
     """The resources of `store` that `find` still finds, in the store's order, each brought up
-    to date by it; one whose deletion finished meanwhile is left out (`find` forgets it and
-    raises ResourceNotFoundException)."""
-    found = []
-    for name in list(store):
-        try:
-            found.append(find(name))
-        except ResourceNotFoundException:
-            continue
-    return found
+    to date; one whose deletion has finished meanwhile is left out."""
+    resources = (found(find, name) for name in list(store))
+    return [resource for resource in resources if resource is not None]
 
 
 class BackendParts(BaseBackend):

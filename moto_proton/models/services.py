@@ -31,7 +31,7 @@ from .deployments import FAILED, SUCCEEDED
 from .idempotency import fingerprint, idempotent_create
 from .instances import ServiceInstance
 from .paging import OrderedIndex, Selection, paged
-from .parts import BackendParts, live, stored
+from .parts import BackendParts, found, live, stored
 from .pipelines import ServicePipeline
 from .templates import SERVICE, Template, TemplateVersion
 
@@ -75,6 +75,10 @@ class Service:
         self.status_message: Optional[str] = None
         #: The status its last event reported (None before the first).
         self.reported_status: Optional[str] = None
+
+    def awaits(self, resource: Deployable) -> None:
+        """The running create or update of the service waits for `resource`'s deployment."""
+        self.phase_deployments.append((resource, resource.last_attempted_deployment_id))
 
     @property
     def in_progress(self) -> bool:
@@ -253,14 +257,9 @@ class ServicesMixin(BackendParts):
         tags: Optional[list[dict[str, str]]] = None,
     ) -> dict[str, Any]:
         request = fingerprint(locals())
-        if name in self.services:
-            try:
-                existing = self.service(name)
-            except ResourceNotFoundException:
-                pass
-            else:
-                label = f"service {name}"
-                return {"service": idempotent_create(existing, request, label).describe()}
+        existing = found(self.service, name)
+        if existing is not None:
+            return {"service": idempotent_create(existing, request, f"service {name}").describe()}
         template = self.template(template_name, SERVICE)
         version = self.published_version(template, template_major_version, template_minor_version)
         repository = {
@@ -268,42 +267,7 @@ class ServicesMixin(BackendParts):
             "repositoryId": repository_id,
             "branchName": branch_name,
         }
-        has_pipeline = template.provisioning is None
-        given = sorted(k for k, v in repository.items() if v is not None)
-        if has_pipeline and len(given) != 3:
-            raise ValidationException(
-                f"Service template {template_name} includes a pipeline: specify "
-                "repositoryConnectionArn, repositoryId and branchName."
-            )
-        if not has_pipeline and given:
-            raise ValidationException(
-                f"Service template {template_name} has no pipeline "
-                f"(pipelineProvisioning CUSTOMER_MANAGED): don't specify {', '.join(given)}."
-            )
-        parsed = parse_service_spec(spec)
-        if parsed.pipeline is not None and not has_pipeline:
-            raise ValidationException(
-                f"Service template {template_name} has no pipeline: the spec can't have a "
-                "pipeline section."
-            )
-        if has_pipeline:
-            self.check_pipeline_roles()
-        for placement in parsed.instances:
-            self.check_placeable(version, placement)
-        provisioning.check_service_spec(version, parsed, pipeline=has_pipeline)
-        enforce_quota(
-            "services",
-            len(self.services),
-            f"Account {self.account_id}",
-            f"services in {self.region_name}",
-        )
-        enforce_quota(
-            "service_instances_per_service",
-            0,
-            f"Service {name}",
-            "service instances",
-            adding=len(parsed.instances),
-        )
+        parsed = self._check_new_service(name, template, version, spec, repository)
         now = utcnow()
         service = Service(
             name,
@@ -324,15 +288,61 @@ class ServicesMixin(BackendParts):
         self.add_tags(service.arn, tags, managed)
         self.services[name] = service
         for placement in parsed.instances:
-            instance = self.new_instance(service, placement, version, spec, now)
-            service.phase_deployments.append((instance, instance.last_attempted_deployment_id))
-        if has_pipeline:
+            service.awaits(self.new_instance(service, placement, version, spec, now))
+        if template.provisioning is None:  # the template has a pipeline
             pipeline = ServicePipeline(service, version, now)
             self.start_deployment(pipeline, pipeline.state(), at=now)
             service.pipeline = pipeline
-            service.phase_deployments.append((pipeline, pipeline.last_attempted_deployment_id))
+            service.awaits(pipeline)
         service.report_status()
         return {"service": service.describe()}
+
+    def _check_new_service(
+        self,
+        name: str,
+        template: Template,
+        version: TemplateVersion,
+        spec: str,
+        repository: dict[str, Optional[str]],
+    ) -> ServiceSpec:
+        """CreateService's checks, in order; the parsed spec."""
+        has_pipeline = template.provisioning is None
+        given = sorted(k for k, v in repository.items() if v is not None)
+        if has_pipeline and len(given) != 3:
+            raise ValidationException(
+                f"Service template {template.name} includes a pipeline: specify "
+                "repositoryConnectionArn, repositoryId and branchName."
+            )
+        if not has_pipeline and given:
+            raise ValidationException(
+                f"Service template {template.name} has no pipeline "
+                f"(pipelineProvisioning CUSTOMER_MANAGED): don't specify {', '.join(given)}."
+            )
+        parsed = parse_service_spec(spec)
+        if parsed.pipeline is not None and not has_pipeline:
+            raise ValidationException(
+                f"Service template {template.name} has no pipeline: the spec can't have a "
+                "pipeline section."
+            )
+        if has_pipeline:
+            self.check_pipeline_roles()
+        for placement in parsed.instances:
+            self.check_placeable(version, placement)
+        provisioning.check_service_spec(version, parsed, pipeline=has_pipeline)
+        enforce_quota(
+            "services",
+            len(self.services),
+            f"Account {self.account_id}",
+            f"services in {self.region_name}",
+        )
+        enforce_quota(
+            "service_instances_per_service",
+            0,
+            f"Service {name}",
+            "service instances",
+            adding=len(parsed.instances),
+        )
+        return parsed
 
     def get_service(self, name: str) -> dict[str, Any]:
         service = self.services.get(name)
@@ -361,7 +371,41 @@ class ServicesMixin(BackendParts):
                 service.last_modified_at = utcnow()
                 service.modified = True
             return {"service": service.describe()}
+        parsed, version, added, removed = self._check_service_update(service, spec)
+        now = utcnow()
+        service.phase, service.phase_deployments = "UPDATE", []
+        service.status, service.status_message = "UPDATE_IN_PROGRESS", None
+        service.spec, service.document = parsed.text, parsed.document
+        service.last_modified_at = now
+        service.modified = True
+        if description is not None:
+            service.description = description
+        for instance in removed:
+            self.start_deletion(instance)
+        if removed:
+            names = ", ".join(i.name for i in removed)
+            self.block_sync(name, None, f"Manual removal of service instance(s) {names}")
+        for placement in added:
+            service.awaits(self.new_instance(service, placement, version, parsed.text, now))
         pipeline = service.pipeline
+        if pipeline is not None:
+            # A pipeline deployment's environmentName: the first instance's of the spec.
+            service.first_environment = parsed.instances[0].environment
+            pipeline.environment_name = service.first_environment
+            target = {**pipeline.state(), "spec": parsed.text}
+            self.start_deployment(pipeline, target, at=now)
+            service.awaits(pipeline)
+        service.report_status()
+        # Like CreateService's, the answer shows the operation started: UPDATE_IN_PROGRESS
+        # (AWS's example in ag-svc-update); the next read sees how far it got.
+        return {"service": service.describe()}
+
+    def _check_service_update(
+        self, service: Service, spec: str
+    ) -> tuple[ServiceSpec, TemplateVersion, list[InstanceSpec], list[ServiceInstance]]:
+        """UpdateService's checks of a new spec, in order; the parsed spec, the version new
+        instances get, the instances to add and those to remove."""
+        name, pipeline = service.name, service.pipeline
         if service.in_progress or (pipeline is not None and pipeline.deployment_status in BUSY):
             raise ConflictException(
                 f"The service {name} is {service.status}"
@@ -379,22 +423,7 @@ class ServicesMixin(BackendParts):
                 f"UpdateService can't change the pipeline inputs of service {name}; use "
                 "UpdateServicePipeline."
             )
-        kept, added = [], []
-        for placement in parsed.instances:
-            instance = service.instances.get(placement.name)
-            if instance is None:
-                added.append(placement)
-                continue
-            listed, deployed = current.instance(placement.name), running.instance(placement.name)
-            allowed = [i.inputs for i in (listed, deployed) if i is not None]
-            if placement.environment != instance.environment_name or (
-                placement.inputs not in allowed
-            ):
-                raise ValidationException(
-                    f"UpdateService can't change the environment or inputs of the existing "
-                    f"instance {placement.name}; use UpdateServiceInstance."
-                )
-            kept.append(placement.name)
+        kept, added = self._kept_and_added(service, parsed, (current, running))
         removed = [i for n, i in service.instances.items() if n not in kept]
         self._check_no_component(service, removed)
         version = self._service_version(service)
@@ -410,33 +439,30 @@ class ServicesMixin(BackendParts):
                 f"{get_quota('service_instances_per_service')} service instances "
                 "(service_instances_per_service)."
             )
-        now = utcnow()
-        service.phase, service.phase_deployments = "UPDATE", []
-        service.status, service.status_message = "UPDATE_IN_PROGRESS", None
-        service.spec, service.document = parsed.text, parsed.document
-        service.last_modified_at = now
-        service.modified = True
-        if description is not None:
-            service.description = description
-        for instance in removed:
-            self.start_deletion(instance)
-        if removed:
-            names = ", ".join(i.name for i in removed)
-            self.block_sync(name, None, f"Manual removal of service instance(s) {names}")
-        for placement in added:
-            instance = self.new_instance(service, placement, version, parsed.text, now)
-            service.phase_deployments.append((instance, instance.last_attempted_deployment_id))
-        if pipeline is not None:
-            # A pipeline deployment's environmentName: the first instance's of the spec.
-            service.first_environment = parsed.instances[0].environment
-            pipeline.environment_name = service.first_environment
-            target = {**pipeline.state(), "spec": parsed.text}
-            self.start_deployment(pipeline, target, at=now)
-            service.phase_deployments.append((pipeline, pipeline.last_attempted_deployment_id))
-        service.report_status()
-        # Like CreateService's, the answer shows the operation started: UPDATE_IN_PROGRESS
-        # (AWS's example in ag-svc-update); the next read sees how far it got.
-        return {"service": service.describe()}
+        return parsed, version, added, removed
+
+    def _kept_and_added(
+        self, service: Service, parsed: ServiceSpec, before: tuple[ServiceSpec, ServiceSpec]
+    ) -> tuple[list[str], list[InstanceSpec]]:
+        """The names of the instances a new spec keeps, and the instances it adds. A kept
+        instance keeps its environment and inputs: those of the service's spec or those it
+        runs with (`before`)."""
+        kept, added = [], []
+        for placement in parsed.instances:
+            instance = service.instances.get(placement.name)
+            if instance is None:
+                added.append(placement)
+                continue
+            allowed = [s.instance(placement.name) for s in before]
+            if placement.environment != instance.environment_name or (
+                placement.inputs not in [i.inputs for i in allowed if i is not None]
+            ):
+                raise ValidationException(
+                    f"UpdateService can't change the environment or inputs of the existing "
+                    f"instance {placement.name}; use UpdateServiceInstance."
+                )
+            kept.append(placement.name)
+        return kept, added
 
     def _running_spec(self, service: Service, current: ServiceSpec) -> ServiceSpec:
         """The service's spec as its parts run it: each instance with the inputs of its
