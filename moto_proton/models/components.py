@@ -15,10 +15,11 @@ from ..quotas import enforce_quota
 from ..specs import parse_service_spec
 from ..yaml_documents import YamlFault, read_yaml
 from .deployable import BUSY, DELETED, Deployable, deletion_model
+from .environments import Environment
 from .idempotency import ClientTokens, fingerprint
 from .instances import ServiceInstance
 from .paging import OrderedIndex, Selection, paged
-from .parts import BackendParts, live, stored
+from .parts import BackendParts, found, live, stored
 from .templates import SERVICE
 
 
@@ -226,11 +227,55 @@ class ComponentsMixin(BackendParts):
     ) -> dict[str, Any]:
         request = fingerprint(locals())
         original = self.component_client_tokens.replay(client_token, request)
-        if original is not None:
-            try:  # once the original is deleted, a retry creates anew
-                return {"component": self.component(original).describe()}
-            except ResourceNotFoundException:
-                pass
+        replayed = found(self.component, original) if original is not None else None
+        if replayed is not None:  # once the original is deleted, a retry creates anew
+            return {"component": replayed.describe()}
+        environment, instance = self._check_new_component(
+            name, manifest, environment_name, service_name, service_instance_name, service_spec
+        )
+        now = utcnow()
+        component = Component(
+            name,
+            self.arn(f"component/{name}"),
+            environment.name,
+            manifest,
+            template_file,
+            now,
+            description,
+            client_token,
+        )
+        managed = {
+            "aws:proton:account": self.account_id,
+            "aws:proton:environment": environment.arn,
+            "aws:proton:component": component.arn,
+        }
+        if instance is not None:
+            managed["aws:proton:service"] = self.service(instance.service_name).arn
+            managed["aws:proton:service-instance"] = instance.arn
+        self.add_tags(component.arn, tags, managed)
+        target = {
+            "serviceName": service_name or "",
+            "serviceInstanceName": service_instance_name or "",
+            "templateFile": template_file,
+            **({"serviceSpec": service_spec} if service_spec is not None else {}),
+        }
+        component.apply(target)  # a new component is attached from the start
+        self.start_deployment(component, target, at=now)
+        self.components[name] = component
+        self.component_client_tokens.remember(client_token, request, name)
+        return {"component": component.describe()}
+
+    def _check_new_component(
+        self,
+        name: str,
+        manifest: str,
+        environment_name: Optional[str],
+        service_name: Optional[str],
+        service_instance_name: Optional[str],
+        service_spec: Optional[str],
+    ) -> tuple[Environment, Optional[ServiceInstance]]:
+        """CreateComponent's checks, in order; the component's environment, and the service
+        instance it is attached to."""
         if (service_name is None) != (service_instance_name is None):
             raise ValidationException(
                 "Specify both serviceName and serviceInstanceName to attach the component, or "
@@ -258,11 +303,7 @@ class ComponentsMixin(BackendParts):
             raise ConflictException(f"The environment {environment_name} is being deleted.")
         self._component_role(environment_name)
         check_manifest(manifest)
-        try:
-            self.component(name)
-        except ResourceNotFoundException:
-            pass
-        else:
+        if found(self.component, name) is not None:
             raise ConflictException(f"The component {name} already exists.")
         enforce_quota(
             "components",
@@ -270,37 +311,7 @@ class ComponentsMixin(BackendParts):
             f"Account {self.account_id}",
             f"components in {self.region_name}",
         )
-        now = utcnow()
-        component = Component(
-            name,
-            self.arn(f"component/{name}"),
-            environment_name,
-            manifest,
-            template_file,
-            now,
-            description,
-            client_token,
-        )
-        managed = {
-            "aws:proton:account": self.account_id,
-            "aws:proton:environment": environment.arn,
-            "aws:proton:component": component.arn,
-        }
-        if instance is not None:
-            managed["aws:proton:service"] = self.service(instance.service_name).arn
-            managed["aws:proton:service-instance"] = instance.arn
-        self.add_tags(component.arn, tags, managed)
-        target = {
-            "serviceName": service_name or "",
-            "serviceInstanceName": service_instance_name or "",
-            "templateFile": template_file,
-            **({"serviceSpec": service_spec} if service_spec is not None else {}),
-        }
-        component.apply(target)  # a new component is attached from the start
-        self.start_deployment(component, target, at=now)
-        self.components[name] = component
-        self.component_client_tokens.remember(client_token, request, name)
-        return {"component": component.describe()}
+        return environment, instance
 
     def get_component(self, name: str) -> dict[str, Any]:
         component = self.components.get(name)
@@ -343,18 +354,7 @@ class ComponentsMixin(BackendParts):
         component = self.component(name)
         if self.component_client_tokens.replay(client_token, request) is not None:
             return {"component": component.describe()}
-        self.check_not_busy(component, "updating")
-        if component.attached:
-            service = self.services.get(component.service_name or "")
-            attached_to = (
-                service.instances.get(component.service_instance_name or "") if service else None
-            )
-            if attached_to is not None and self.refresh_deployable(attached_to) in BUSY:
-                raise ConflictException(
-                    f"The service instance {component.service_name}/"
-                    f"{component.service_instance_name} is {attached_to.deployment_status}; "
-                    "wait for it to finish."
-                )
+        self._check_updatable(component)
         if deployment_type == "NONE":
             others = [service_name, service_instance_name, service_spec, template_file]
             if any(v is not None for v in others):
@@ -370,7 +370,48 @@ class ComponentsMixin(BackendParts):
             )
             self.component_client_tokens.remember(client_token, request, name)
             return {"component": component.describe()}
-        target = component.state()
+        target = self._update_target(
+            component, service_name, service_instance_name, service_spec, template_file
+        )
+        if description is not None:
+            component.description = description
+        component.last_modified_at = utcnow()
+        component.last_client_request_token = client_token or component.last_client_request_token
+        deployment = self.start_deployment(component, target)
+        if target.get("serviceName"):  # an attaching deployment is the instance's too
+            deployment.names.update(
+                serviceName=target["serviceName"],
+                serviceInstanceName=target["serviceInstanceName"],
+            )
+        self.component_client_tokens.remember(client_token, request, name)
+        return {"component": component.describe()}
+
+    def _check_updatable(self, component: Component) -> None:
+        """Neither the component nor the service instance it is attached to is busy."""
+        self.check_not_busy(component, "updating")
+        if component.attached:
+            service = self.services.get(component.service_name or "")
+            attached_to = (
+                service.instances.get(component.service_instance_name or "") if service else None
+            )
+            if attached_to is not None and self.refresh_deployable(attached_to) in BUSY:
+                raise ConflictException(
+                    f"The service instance {component.service_name}/"
+                    f"{component.service_instance_name} is {attached_to.deployment_status}; "
+                    "wait for it to finish."
+                )
+
+    def _update_target(
+        self,
+        component: Component,
+        service_name: Optional[str],
+        service_instance_name: Optional[str],
+        service_spec: Optional[str],
+        template_file: Optional[str],
+    ) -> dict[str, Any]:
+        """The state a deploying UpdateComponent aims at, once its checks passed: attached,
+        detached (both names empty) or as it was, with the new spec and template file."""
+        name, target = component.name, component.state()
         if (service_name is None) != (service_instance_name is None) or (
             service_name is not None and (service_name == "") != (service_instance_name == "")
         ):
@@ -403,18 +444,7 @@ class ComponentsMixin(BackendParts):
             target["serviceSpec"] = service_spec
         if template_file is not None:
             target["templateFile"] = template_file
-        if description is not None:
-            component.description = description
-        component.last_modified_at = utcnow()
-        component.last_client_request_token = client_token or component.last_client_request_token
-        deployment = self.start_deployment(component, target)
-        if target.get("serviceName"):  # an attaching deployment is the instance's too
-            deployment.names.update(
-                serviceName=target["serviceName"],
-                serviceInstanceName=target["serviceInstanceName"],
-            )
-        self.component_client_tokens.remember(client_token, request, name)
-        return {"component": component.describe()}
+        return target
 
     def delete_component(self, name: str) -> dict[str, Any]:
         component = self.component(name)
