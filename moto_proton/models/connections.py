@@ -167,32 +167,7 @@ class ConnectionsMixin(BackendParts):
         if original_id in self.connections:
             return {"environmentAccountConnection": self.connections[original_id].describe()}
 
-        if management_account_id == self.account_id:
-            raise ValidationException(
-                "managementAccountId must be another account than the environment account "
-                f"{self.account_id} that requests the connection."
-            )
-        if role_arn is None and codebuild_role_arn is None:
-            raise ValidationException(
-                "At least one of roleArn and codebuildRoleArn must be specified."
-            )
-        _check_role_arns(self.account_id, roles)
-        check_tags(tags)
-
-        existing = self.open_connections.get((management_account_id, environment_name))
-        if existing is not None:
-            raise ConflictException(
-                f"Environment account connection {existing.id} ({existing.status}) "
-                f"already connects environment account {self.account_id} to management "
-                f"account {management_account_id} for environment {environment_name}."
-            )
-        enforce_quota(
-            QUOTA,
-            len(self.connections),
-            f"Environment account {self.account_id}",
-            f"environment account connections in {self.region_name}",
-        )
-
+        self._check_new_connection(management_account_id, environment_name, roles, tags)
         connection_id = str(mock_random.uuid4())
         now = utcnow()
         connection = EnvironmentAccountConnection(
@@ -221,6 +196,39 @@ class ConnectionsMixin(BackendParts):
         self.connection_client_tokens.remember(client_token, request, connection_id)
         connection.status_changed(None, PENDING)
         return {"environmentAccountConnection": connection.describe()}
+
+    def _check_new_connection(
+        self,
+        management_account_id: str,
+        environment_name: str,
+        roles: dict[str, Optional[str]],
+        tags: Optional[list[dict[str, str]]],
+    ) -> None:
+        """CreateEnvironmentAccountConnection's checks, in order."""
+        if management_account_id == self.account_id:
+            raise ValidationException(
+                "managementAccountId must be another account than the environment account "
+                f"{self.account_id} that requests the connection."
+            )
+        if roles["role_arn"] is None and roles["codebuild_role_arn"] is None:
+            raise ValidationException(
+                "At least one of roleArn and codebuildRoleArn must be specified."
+            )
+        _check_role_arns(self.account_id, roles)
+        check_tags(tags)
+        existing = self.open_connections.get((management_account_id, environment_name))
+        if existing is not None:
+            raise ConflictException(
+                f"Environment account connection {existing.id} ({existing.status}) "
+                f"already connects environment account {self.account_id} to management "
+                f"account {management_account_id} for environment {environment_name}."
+            )
+        enforce_quota(
+            QUOTA,
+            len(self.connections),
+            f"Environment account {self.account_id}",
+            f"environment account connections in {self.region_name}",
+        )
 
     def get_environment_account_connection(self, id: str) -> dict[str, Any]:
         return {"environmentAccountConnection": self._visible_connection(id).describe()}
