@@ -21,6 +21,7 @@ from .services import ServicesMixin
 from .settings import SettingsMixin
 from .sync import SyncMixin
 from .tags import TagsMixin
+from .template_versions import TemplateVersionsMixin
 from .templates import (
     ENVIRONMENT,
     KINDS,
@@ -59,6 +60,7 @@ class _EveryKnownRegion(Sequence[str]):
 class ProtonBackend(
     ConnectionsMixin,
     TemplatesMixin,
+    TemplateVersionsMixin,
     DeployableMixin,
     EnvironmentsMixin,
     ServicesMixin,

@@ -110,6 +110,10 @@ class BackendParts(BaseBackend):
 
         def template(self, name: str, kind: "TemplateKind" = ...) -> "Template": ...
 
+        def template_version(
+            self, kind: "TemplateKind", name: str, major: str, minor: str
+        ) -> "TemplateVersion": ...
+
         def published_version(
             self, template: "Template", major: str, minor: Optional[str]
         ) -> "TemplateVersion": ...
@@ -170,17 +174,8 @@ class BackendParts(BaseBackend):
 
         def templates_of(self, kind: "TemplateKind") -> "dict[str, Template]": ...
 
-        def _create_template_version(
-            self,
-            kind: "TemplateKind",
-            template_name: str,
-            source: dict[str, Any],
-            major_version: Optional[str] = None,
-            description: Optional[str] = None,
-            tags: Optional[list[dict[str, str]]] = None,
-            client_token: Optional[str] = None,
-            compatible_environment_templates: Optional[list[dict[str, str]]] = None,
-            supported_component_sources: Optional[list[str]] = None,
+        def create_template_version(
+            self, kind: "TemplateKind", **request: Any
         ) -> dict[str, Any]: ...
 
         def pipeline_of(self, service_name: str) -> "ServicePipeline": ...

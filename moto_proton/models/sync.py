@@ -452,7 +452,7 @@ class SyncMixin(BackendParts):
                 request.update(self._registration(root, files))
             if any(v.major == major for v in template.versions.values()):
                 request["major_version"] = major
-            created = self._create_template_version(kind, **request)[kind.version_key]
+            created = self.create_template_version(kind, **request)[kind.version_key]
             made.append(
                 {
                     "templateName": config.template_name,
