@@ -15,6 +15,7 @@ from ..quotas import enforce_quota
 from ..specs import parse_service_spec
 from ..yaml_documents import YamlFault, read_yaml
 from .deployable import BUSY, DELETED, Deployable, deletion_model
+from .describing import described
 from .environments import Environment
 from .idempotency import ClientTokens, fingerprint
 from .instances import ServiceInstance
@@ -79,27 +80,17 @@ class Component(Deployable):
         return names
 
     def describe(self) -> dict[str, Any]:
-        described = {
-            "arn": self.arn,
-            "name": self.name,
-            "description": self.description,
-            "environmentName": self.environment_name,
-            "serviceName": self.service_name,
-            "serviceInstanceName": self.service_instance_name,
-            "serviceSpec": self.service_spec,
-            "deploymentStatus": self.deployment_status,
-            "deploymentStatusMessage": self.deployment_status_message,
-            "createdAt": self.created_at,
-            "lastModifiedAt": self.last_modified_at,
-            "lastDeploymentAttemptedAt": self.last_deployment_attempted_at,
-            "lastDeploymentSucceededAt": self.last_deployment_succeeded_at
+        return described(
+            self,
+            "arn name description environmentName serviceName serviceInstanceName serviceSpec "
+            "deploymentStatus deploymentStatusMessage createdAt lastModifiedAt "
+            "lastDeploymentAttemptedAt lastDeploymentSucceededAt lastAttemptedDeploymentId "
+            "lastSucceededDeploymentId lastClientRequestToken",
+            lastDeploymentSucceededAt=self.last_deployment_succeeded_at
             if self.last_succeeded_deployment_id
             else None,
-            "lastAttemptedDeploymentId": self.last_attempted_deployment_id or None,
-            "lastSucceededDeploymentId": self.last_succeeded_deployment_id,
-            "lastClientRequestToken": self.last_client_request_token,
-        }
-        return {k: v for k, v in described.items() if v is not None}
+            lastAttemptedDeploymentId=self.last_attempted_deployment_id or None,
+        )
 
 
 def check_manifest(manifest: str) -> None:

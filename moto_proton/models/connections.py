@@ -21,6 +21,7 @@ from ..exceptions import (
 )
 from ..provisioning.events import status_change
 from ..quotas import enforce_quota
+from .describing import described
 from .idempotency import ClientTokens, fingerprint
 from .paging import OrderedIndex, Selection, SortKey, instant, paged
 from .parts import BackendParts, stored
@@ -60,20 +61,11 @@ class EnvironmentAccountConnection:
 
     def describe(self) -> dict[str, Any]:
         """A snapshot in the API's shape (the serializer drops what a Summary lacks)."""
-        described = {
-            "arn": self.arn,
-            "id": self.id,
-            "environmentAccountId": self.environment_account_id,
-            "managementAccountId": self.management_account_id,
-            "environmentName": self.environment_name,
-            "roleArn": self.role_arn,
-            "codebuildRoleArn": self.codebuild_role_arn,
-            "componentRoleArn": self.component_role_arn,
-            "status": self.status,
-            "requestedAt": self.requested_at,
-            "lastModifiedAt": self.last_modified_at,
-        }
-        return {k: v for k, v in described.items() if v is not None}
+        return described(
+            self,
+            "arn id environmentAccountId managementAccountId environmentName roleArn "
+            "codebuildRoleArn componentRoleArn status requestedAt lastModifiedAt",
+        )
 
 
 def _check_role_arns(account_id: str, roles: Mapping[str, Optional[str]]) -> None:

@@ -20,6 +20,7 @@ from ..exceptions import ConflictException, ResourceNotFoundException, Validatio
 from . import provisioned
 from .deletions import Deletions
 from .deployments import CANCELLING, FAILED, IN_PROGRESS, SUCCEEDED, Deployment
+from .describing import described
 from .parts import BackendParts, stored
 from .templates import ENVIRONMENT, TemplateVersion
 
@@ -128,18 +129,16 @@ class VersionedDeployable(Deployable):
 
     def deployed(self) -> dict[str, Any]:
         """The members every deployed resource describes."""
-        described = {
+        return {
             "arn": self.arn,
             **self.state(),
-            "deploymentStatus": self.deployment_status,
-            "deploymentStatusMessage": self.deployment_status_message,
-            "createdAt": self.created_at,
-            "lastDeploymentAttemptedAt": self.last_deployment_attempted_at,
-            "lastDeploymentSucceededAt": self.last_deployment_succeeded_at,
-            "lastAttemptedDeploymentId": self.last_attempted_deployment_id or None,
-            "lastSucceededDeploymentId": self.last_succeeded_deployment_id,
+            **described(
+                self,
+                "deploymentStatus deploymentStatusMessage createdAt lastDeploymentAttemptedAt "
+                "lastDeploymentSucceededAt lastAttemptedDeploymentId lastSucceededDeploymentId",
+                lastAttemptedDeploymentId=self.last_attempted_deployment_id or None,
+            ),
         }
-        return {k: v for k, v in described.items() if v is not None}
 
 
 class DeployableMixin(BackendParts):

@@ -17,6 +17,7 @@ from ..quotas import enforce_quota
 from ..specs import parse_environment_spec
 from .connections import CONNECTED, EnvironmentAccountConnection
 from .deployable import DELETED, DELETING, VersionedDeployable, deletion_model
+from .describing import described
 from .idempotency import fingerprint, idempotent_create
 from .paging import OrderedIndex, Selection, paged
 from .parts import BackendParts, found, live, stored
@@ -66,22 +67,21 @@ class Environment(VersionedDeployable):
         return {"environmentName": self.name}
 
     def describe(self) -> dict[str, Any]:
-        described = {
+        return {
             "name": self.name,
             **self.deployed(),
-            "description": self.description,
-            # AWS's examples show it only for an environment provisioned through a connection.
-            "environmentAccountId": self.environment_account_id
-            if self.environment_account_connection_id
-            else None,
-            "environmentAccountConnectionId": self.environment_account_connection_id,
-            "protonServiceRoleArn": self.proton_service_role_arn,
-            "codebuildRoleArn": self.codebuild_role_arn,
-            "componentRoleArn": self.component_role_arn,
-            "provisioning": self.provisioning,
-            "provisioningRepository": self.provisioning_repository,
+            **described(
+                self,
+                "description environmentAccountId environmentAccountConnectionId "
+                "protonServiceRoleArn codebuildRoleArn componentRoleArn provisioning "
+                "provisioningRepository",
+                # AWS's examples show it only for an environment provisioned through a
+                # connection.
+                environmentAccountId=self.environment_account_id
+                if self.environment_account_connection_id
+                else None,
+            ),
         }
-        return {k: v for k, v in described.items() if v is not None}
 
 
 class EnvironmentsMixin(BackendParts):

@@ -11,6 +11,7 @@ from ..exceptions import ConflictException, ValidationException
 from ..quotas import get_quota
 from ..specs import InstanceSpec, parse_service_spec, with_current_values
 from .deployable import BUSY, DELETED, VersionedDeployable, deletion_model
+from .describing import described
 from .idempotency import ClientTokens, fingerprint
 from .paging import OrderedIndex, Selection, instant, paged
 from .parts import BackendParts, stored
@@ -62,14 +63,11 @@ class ServiceInstance(VersionedDeployable):
         }
 
     def describe(self) -> dict[str, Any]:
-        described = {
-            "name": self.name,
-            "serviceName": self.service_name,
-            "environmentName": self.environment_name,
+        return {
+            **described(self, "name serviceName environmentName"),
             **self.deployed(),
-            "lastClientRequestToken": self.last_client_request_token,
+            **described(self, "lastClientRequestToken"),
         }
-        return {k: v for k, v in described.items() if v is not None}
 
 
 class ServiceInstancesMixin(BackendParts):

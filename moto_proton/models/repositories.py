@@ -9,6 +9,7 @@ import dataclasses
 from typing import Any, Optional
 
 from ..exceptions import ConflictException, ResourceNotFoundException, ValidationException
+from .describing import described
 from .paging import OrderedIndex, Selection, paged
 from .parts import BackendParts, stored
 
@@ -22,14 +23,7 @@ class Repository:
     encryption_key: Optional[str]
 
     def describe(self) -> dict[str, Any]:
-        described = {
-            "arn": self.arn,
-            "name": self.name,
-            "provider": self.provider,
-            "connectionArn": self.connection_arn,
-            "encryptionKey": self.encryption_key,
-        }
-        return {k: v for k, v in described.items() if v is not None}
+        return described(self, "arn name provider connectionArn encryptionKey")
 
 
 class RepositoriesMixin(BackendParts):

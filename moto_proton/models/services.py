@@ -28,6 +28,7 @@ from ..quotas import enforce_quota, get_quota
 from ..specs import InstanceSpec, ServiceSpec, parse_service_spec, with_current_values
 from .deployable import BUSY, DELETE_FAILED, DELETED, DELETING, Deployable, deletion_model
 from .deployments import FAILED, SUCCEEDED
+from .describing import described
 from .idempotency import fingerprint, idempotent_create
 from .instances import ServiceInstance
 from .paging import OrderedIndex, Selection, paged
@@ -102,20 +103,15 @@ class Service:
         return instance
 
     def describe(self) -> dict[str, Any]:
-        described = {
-            "arn": self.arn,
-            "name": self.name,
-            "templateName": self.template_name,
-            "status": self.status,
-            "statusMessage": self.status_message,
-            "spec": self.spec,
-            "description": self.description,
-            "createdAt": self.created_at,
-            "lastModifiedAt": self.last_modified_at,
+        return {
+            **described(
+                self,
+                "arn name templateName status statusMessage spec description createdAt "
+                "lastModifiedAt",
+            ),
             **{k: v for k, v in self.repository.items() if v is not None},
-            "pipeline": self.pipeline.describe() if self.pipeline else None,
+            **({"pipeline": self.pipeline.describe()} if self.pipeline else {}),
         }
-        return {k: v for k, v in described.items() if v is not None}
 
 
 class ServicesMixin(BackendParts):

@@ -17,6 +17,7 @@ from moto.moto_api._internal import mock_random
 
 from ..exceptions import ConflictException, ResourceNotFoundException, ValidationException
 from ..yaml_documents import YamlFault, read_yaml
+from .describing import described
 from .parts import BackendParts, stored
 from .templates import KINDS, TemplateKind
 
@@ -42,15 +43,8 @@ class TemplateSyncConfig:
         return f"{self.template_type.lower()} template {self.template_name}"
 
     def describe(self) -> dict[str, Any]:
-        described = {
-            "templateName": self.template_name,
-            "templateType": self.template_type,
-            "repositoryName": self.repository_name,
-            "repositoryProvider": self.repository_provider,
-            "branch": self.branch,
-            "subdirectory": self.subdirectory,
-        }
-        return {k: v for k, v in described.items() if v is not None}
+        members = "templateName templateType repositoryName repositoryProvider branch subdirectory"
+        return described(self, members)
 
 
 @dataclasses.dataclass
@@ -88,17 +82,8 @@ class SyncBlocker:
     resolved_reason: Optional[str] = None
 
     def describe(self) -> dict[str, Any]:
-        described = {
-            "id": self.id,
-            "type": "AUTOMATED",
-            "status": self.status,
-            "createdReason": self.created_reason,
-            "createdAt": self.created_at,
-            "contexts": self.contexts,
-            "resolvedAt": self.resolved_at,
-            "resolvedReason": self.resolved_reason,
-        }
-        return {k: v for k, v in described.items() if v is not None}
+        members = "id type status createdReason createdAt contexts resolvedAt resolvedReason"
+        return described(self, members, type="AUTOMATED")
 
 
 class SyncMixin(BackendParts):

@@ -19,6 +19,7 @@ from moto.moto_api._internal.managed_state_model import ManagedState
 from ..exceptions import ConflictException, ResourceNotFoundException, ValidationException
 from ..provisioning.events import status_change
 from ..quotas import enforce_quota
+from .describing import described
 from .idempotency import fingerprint, idempotent_create
 from .paging import OrderedIndex, Selection, paged
 from .parts import BackendParts, stored
@@ -129,22 +130,18 @@ class TemplateVersion(ManagedState):
         message = self.status_message
         if message is None and status in (DRAFT, PUBLISHED):
             message = ""  # AWS shows an empty statusMessage once a version is registered
-        described = {
-            "arn": self.arn,
-            "templateName": self.template_name,
-            "majorVersion": self.major,
-            "minorVersion": self.minor,
-            "recommendedMinorVersion": recommended_minor,
-            "status": status,
-            "statusMessage": message,
-            "description": self.description,
-            "compatibleEnvironmentTemplates": self.compatible_environment_templates,
-            "supportedComponentSources": self.supported_component_sources,
-            "schema": self.schema if status in (DRAFT, PUBLISHED) else None,
-            "createdAt": self.created_at,
-            "lastModifiedAt": self.last_modified_at,
-        }
-        return {k: v for k, v in described.items() if v is not None}
+        return described(
+            self,
+            "arn templateName majorVersion minorVersion recommendedMinorVersion status "
+            "statusMessage description compatibleEnvironmentTemplates supportedComponentSources "
+            "schema createdAt lastModifiedAt",
+            majorVersion=self.major,
+            minorVersion=self.minor,
+            recommendedMinorVersion=recommended_minor,
+            status=status,
+            statusMessage=message,
+            schema=self.schema if status in (DRAFT, PUBLISHED) else None,
+        )
 
 
 @dataclasses.dataclass
@@ -214,20 +211,13 @@ class Template:
 
     def describe(self) -> dict[str, Any]:
         recommended = self.recommended_version()
-        described = {
-            "arn": self.arn,
-            "name": self.name,
-            "displayName": self.display_name,
-            "description": self.description,
-            "encryptionKey": self.encryption_key,
-            self.kind.provisioning_member: self.provisioning,
-            "recommendedVersion": f"{recommended.major}.{recommended.minor}"
-            if recommended
-            else None,
-            "createdAt": self.created_at,
-            "lastModifiedAt": self.last_modified_at,
-        }
-        return {k: v for k, v in described.items() if v is not None}
+        return described(
+            self,
+            f"arn name displayName description encryptionKey {self.kind.provisioning_member} "
+            "recommendedVersion createdAt lastModifiedAt",
+            **{self.kind.provisioning_member: self.provisioning},
+            recommendedVersion=f"{recommended.major}.{recommended.minor}" if recommended else None,
+        )
 
 
 def missing_version(template: Template, major: str, minor: str) -> ResourceNotFoundException:
