@@ -121,7 +121,7 @@ def check_manifest(manifest: str) -> None:
 class ComponentsMixin(BackendParts):
     """The component operations of `ProtonBackend`."""
 
-    components: "dict[str, Component]" = stored(dict)
+    components: dict[str, Component] = stored(dict)
     component_client_tokens: ClientTokens = stored(ClientTokens)
 
     def component(self, name: str) -> Component:

@@ -86,8 +86,8 @@ class ConnectionsMixin(BackendParts):
     """The environment account connection operations of `ProtonBackend`."""
 
     #: This account's connections as environment account, and as management account.
-    connections: "dict[str, EnvironmentAccountConnection]" = stored(dict)
-    managed_connections: "dict[str, EnvironmentAccountConnection]" = stored(dict)
+    connections: dict[str, EnvironmentAccountConnection] = stored(dict)
+    managed_connections: dict[str, EnvironmentAccountConnection] = stored(dict)
     #: Both sides' connections in List order: requestedAt, then id.
     connection_order: OrderedIndex = stored(OrderedIndex)
     managed_connection_order: OrderedIndex = stored(OrderedIndex)

@@ -148,7 +148,7 @@ class DeployableMixin(BackendParts):
     #: (`moto_proton.testing.fail_next_deployment`).
     failures_to_come: dict[str, str] = stored(dict)
     #: What was deleted, for retried deletes; in no listing and no quota.
-    deletions: "Deletions" = stored(Deletions)
+    deletions: Deletions = stored(Deletions)
 
     def start_deployment(
         self,

@@ -119,7 +119,7 @@ class Deployment(ManagedState):
 class DeploymentsMixin(BackendParts):
     """GetDeployment, ListDeployments and DeleteDeployment of `ProtonBackend`."""
 
-    deployments: "dict[str, Deployment]" = stored(dict)
+    deployments: dict[str, Deployment] = stored(dict)
 
     def _settle(self, deployment: Deployment) -> str:
         """The deployment's status, with its target brought up to date first."""

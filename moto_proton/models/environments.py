@@ -87,7 +87,7 @@ class Environment(VersionedDeployable):
 class EnvironmentsMixin(BackendParts):
     """The environment operations of `ProtonBackend`."""
 
-    environments: "dict[str, Environment]" = stored(dict)
+    environments: dict[str, Environment] = stored(dict)
 
     def environment(self, name: str) -> Environment:
         environment = self.environments.get(name)

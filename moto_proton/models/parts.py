@@ -1,5 +1,6 @@
-"""What every part of `ProtonBackend` may use from the others, declared once, and how a part
-finds the live resources of a store."""
+"""What the parts (mixins) of `ProtonBackend` share: `BackendParts`, which declares what each
+part may use from the others; `stored`, how a part declares the stores it owns; `found` and
+`live`, how a part finds the resources whose deletion has not finished."""
 
 import datetime
 from collections.abc import Callable, Mapping
@@ -60,15 +61,8 @@ def live(store: Mapping[str, Any], find: Callable[[str], Found]) -> list[Found]:
 
 class BackendParts(BaseBackend):
     """The state and helpers the parts (mixins) of `ProtonBackend` share. Each part declares
-    the stores it owns with `stored`; those other parts use are declared here as well, for the
-    type checker."""
-
-    def __init__(self, region_name: str, account_id: str):
-        super().__init__(region_name, account_id)
-        for part in type(self).__mro__:
-            for name, store in vars(part).items():
-                if isinstance(store, _Store):
-                    setattr(self, name, store.create())
+    the stores it owns with `stored` (created here, in `__init__`); below, for the type
+    checker, the stores and methods one part uses from another."""
 
     tagger: TaggingService
     connections: "dict[str, EnvironmentAccountConnection]"
@@ -84,6 +78,13 @@ class BackendParts(BaseBackend):
     service_sync_configs: "dict[str, ServiceSyncConfig]"
     failures_to_come: dict[str, str]
     deletions: "Deletions"
+
+    def __init__(self, region_name: str, account_id: str):
+        super().__init__(region_name, account_id)
+        for part in type(self).__mro__:
+            for name, store in vars(part).items():
+                if isinstance(store, _Store):
+                    setattr(self, name, store.create())
 
     if TYPE_CHECKING:  # each is defined by one part; listed here for the type checker
 

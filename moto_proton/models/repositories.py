@@ -29,7 +29,7 @@ class Repository:
 class RepositoriesMixin(BackendParts):
     """CreateRepository, GetRepository, ListRepositories and DeleteRepository."""
 
-    repositories: "dict[tuple[str, str], Repository]" = stored(dict)
+    repositories: dict[tuple[str, str], Repository] = stored(dict)
 
     def repository_arn(self, provider: str, name: str) -> str:
         return self.arn(f"repository/{provider.lower()}:{name}")

@@ -117,7 +117,7 @@ class Service:
 class ServicesMixin(BackendParts):
     """The service operations of `ProtonBackend`."""
 
-    services: "dict[str, Service]" = stored(dict)
+    services: dict[str, Service] = stored(dict)
 
     # -- finding things, with their status brought up to date ----------------------------
 

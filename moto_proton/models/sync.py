@@ -90,7 +90,7 @@ class SyncMixin(BackendParts):
     """Sync configurations, blockers and sync status of `ProtonBackend`."""
 
     template_sync_configs: dict[tuple[str, str], TemplateSyncConfig] = stored(dict)
-    service_sync_configs: "dict[str, ServiceSyncConfig]" = stored(dict)
+    service_sync_configs: dict[str, ServiceSyncConfig] = stored(dict)
     sync_blockers: dict[str, SyncBlocker] = stored(dict)
     #: Sync attempts: by (templateType, templateName, major), and by (provider, repository,
     #: branch, syncType); newest last.

@@ -236,8 +236,8 @@ class TemplatesMixin(BackendParts):
     """The template operations of `ProtonBackend`, for both kinds, and finding templates and
     their versions."""
 
-    environment_templates: "dict[str, Template]" = stored(dict)
-    service_templates: "dict[str, Template]" = stored(dict)
+    environment_templates: dict[str, Template] = stored(dict)
+    service_templates: dict[str, Template] = stored(dict)
 
     def templates_of(self, kind: TemplateKind) -> dict[str, Template]:
         return self.environment_templates if kind is ENVIRONMENT else self.service_templates
