@@ -19,7 +19,7 @@ from ..exceptions import ConflictException, ResourceNotFoundException, Validatio
 from ..yaml_documents import YamlFault, read_yaml
 from .describing import described
 from .parts import BackendParts, stored
-from .templates import KINDS, TemplateKind
+from .templates import KINDS, Template, TemplateKind
 
 TEMPLATE_TYPES = {
     "ENVIRONMENT": KINDS["environment-template"],
@@ -426,18 +426,7 @@ class SyncMixin(BackendParts):
         }
         made: list[dict[str, str]] = []
         try:
-            if not major.isdigit():
-                raise ValidationException(f"{root} is not a v<major> directory.")
-            request: dict[str, Any] = {
-                "template_name": config.template_name,
-                "source": {"s3": {"bucket": "proton-template-sync", "key": root}},
-                "description": f"Synced from {config.repository_name}@{sha[:7]}",
-            }
-            if kind.name == "service":
-                request.update(self._registration(root, files))
-            if any(v.major == major for v in template.versions.values()):
-                request["major_version"] = major
-            created = self.create_template_version(kind, **request)[kind.version_key]
+            created = self._synced_version(config, kind, template, root, major, files, sha)
             made.append(
                 {
                     "templateName": config.template_name,
@@ -463,6 +452,31 @@ class SyncMixin(BackendParts):
             attempt["events"].append({"event": str(error), "time": now, "type": "SYNC_FAILED"})
         self.template_sync_attempts.setdefault(key, []).append(attempt)
         return made
+
+    def _synced_version(
+        self,
+        config: TemplateSyncConfig,
+        kind: TemplateKind,
+        template: Template,
+        root: str,
+        major: str,
+        files: dict[str, str],
+        sha: str,
+    ) -> dict[str, Any]:
+        """The new version a commit's `v<major>` directory (`root`) makes, as described."""
+        if not major.isdigit():
+            raise ValidationException(f"{root} is not a v<major> directory.")
+        request: dict[str, Any] = {
+            "template_name": config.template_name,
+            "source": {"s3": {"bucket": "proton-template-sync", "key": root}},
+            "description": f"Synced from {config.repository_name}@{sha[:7]}",
+        }
+        if kind.name == "service":
+            request.update(self._registration(root, files))
+        if any(v.major == major for v in template.versions.values()):
+            request["major_version"] = major
+        created: dict[str, Any] = self.create_template_version(kind, **request)[kind.version_key]
+        return created
 
     def _registration(self, root: str, files: dict[str, str]) -> dict[str, Any]:
         """compatibleEnvironmentTemplates (and component sources) of a synced service
