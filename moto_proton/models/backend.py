@@ -9,24 +9,23 @@ from typing import Any, Optional
 from moto.core.base_backend import AccountSpecificBackend, BackendDict, BaseBackend
 
 from ..exceptions import ResourceNotFoundException
-from .base import OrderedIndex
-from .components import Component, ComponentsMixin
-from .connections import ConnectionsMixin, EnvironmentAccountConnection
-from .deletions import Deletions
+from .components import ComponentsMixin
+from .connections import ConnectionsMixin
 from .deployable import DELETE_FAILED, Deployable, DeployableMixin, VersionedDeployable
 from .deployments import FAILED, Deployment, DeploymentsMixin
-from .environments import Environment, EnvironmentsMixin
-from .idempotency import ClientTokens
-from .repositories import RepositoriesMixin, Repository
-from .services import Service, ServicesMixin
+from .environments import EnvironmentsMixin
+from .instances import ServiceInstancesMixin
+from .pipelines import ServicePipelinesMixin
+from .repositories import RepositoriesMixin
+from .services import ServicesMixin
 from .settings import SettingsMixin
-from .sync import ServiceSyncConfig, SyncBlocker, SyncMixin, TemplateSyncConfig
-from .tags import TagsMixin, new_tagger
+from .sync import SyncMixin
+from .tags import TagsMixin
+from .template_versions import TemplateVersionsMixin
 from .templates import (
     ENVIRONMENT,
     KINDS,
     SERVICE,
-    Template,
     TemplatesMixin,
     TemplateVersion,
 )
@@ -61,9 +60,12 @@ class _EveryKnownRegion(Sequence[str]):
 class ProtonBackend(
     ConnectionsMixin,
     TemplatesMixin,
+    TemplateVersionsMixin,
     DeployableMixin,
     EnvironmentsMixin,
     ServicesMixin,
+    ServiceInstancesMixin,
+    ServicePipelinesMixin,
     ComponentsMixin,
     RepositoriesMixin,
     SyncMixin,
@@ -72,39 +74,6 @@ class ProtonBackend(
     TagsMixin,
     BaseBackend,
 ):
-    def __init__(self, region_name: str, account_id: str):
-        super().__init__(region_name, account_id)
-        self.connections: dict[str, EnvironmentAccountConnection] = {}
-        self.managed_connections: dict[str, EnvironmentAccountConnection] = {}
-        self.connection_order = OrderedIndex()
-        self.managed_connection_order = OrderedIndex()
-        self.connection_client_tokens = ClientTokens()
-        self.open_connections: dict[tuple[str, str], EnvironmentAccountConnection] = {}
-        self.environment_templates: dict[str, Template] = {}
-        self.service_templates: dict[str, Template] = {}
-        self.template_version_client_tokens = ClientTokens()
-        self.environments: dict[str, Environment] = {}
-        self.services: dict[str, Service] = {}
-        #: Every service instance by (serviceName, name): ListServiceInstances' default order.
-        self.instance_order = OrderedIndex()
-        self.instance_client_tokens = ClientTokens()
-        self.components: dict[str, Component] = {}
-        self.component_client_tokens = ClientTokens()
-        self.deployments: dict[str, Deployment] = {}
-        self.account_settings: dict[str, Any] = {}
-        self.repositories: dict[tuple[str, str], Repository] = {}
-        self.template_sync_configs: dict[tuple[str, str], TemplateSyncConfig] = {}
-        self.service_sync_configs: dict[str, ServiceSyncConfig] = {}
-        self.sync_blockers: dict[str, SyncBlocker] = {}
-        self.template_sync_attempts: dict[tuple[str, str, str], list[dict[str, Any]]] = {}
-        self.repository_sync_attempts: dict[tuple[str, str, str, str], list[dict[str, Any]]] = {}
-        #: Deployments and deletions a test asked to fail, by the ARN of their resource
-        #: (`moto_proton.testing.fail_next_deployment`).
-        self.failures_to_come: dict[str, str] = {}
-        #: What was deleted, for retried deletes; in no listing and no quota.
-        self.deletions = Deletions()
-        self.tagger = new_tagger()
-
     @property
     def _url_module(self) -> ModuleType:  # type: ignore[override]
         from .. import urls
@@ -161,29 +130,21 @@ class ProtonBackend(
         """What runs on a template version, e.g. `environments: prod` or
         `service instances: svc/a`, one entry per kind of user. A deletion that has
         finished (seen first) no longer uses it."""
-        for name in list(self.environments):
-            try:
-                self.environment(name)
-            except ResourceNotFoundException:
-                continue
-        for service in list(self.services.values()):
-            self.sync_service(service)
+        environments, services = self.live_environments(), self.live_services()
         key = (version.template_name, version.major, version.minor)
         found: dict[str, list[str]] = {
-            "environments": [
-                e.name for e in self.environments.values() if e.uses_template_version(*key)
-            ]
+            "environments": [e.name for e in environments if e.uses_template_version(*key)]
             if version.kind is ENVIRONMENT
             else [],
             "service instances": [
                 f"{s.name}/{i.name}"
-                for s in self.services.values()
+                for s in services
                 for i in s.instances.values()
                 if version.kind is SERVICE and i.uses_template_version(*key)
             ],
             "pipelines of services": [
                 s.name
-                for s in self.services.values()
+                for s in services
                 if version.kind is SERVICE
                 and s.pipeline is not None
                 and s.pipeline.uses_template_version(*key)
@@ -205,25 +166,10 @@ class ProtonBackend(
         return service.instances.get(names.get("serviceInstanceName", ""))
 
     def get_resources_summary(self) -> dict[str, Any]:
-        environments: list[VersionedDeployable] = []
-        for name in list(self.environments):
-            try:
-                environments.append(self.environment(name))
-            except ResourceNotFoundException:
-                continue
-        services = []
-        for name in list(self.services):
-            try:
-                services.append(self.service(name))
-            except ResourceNotFoundException:
-                continue
+        environments: list[VersionedDeployable] = list(self.live_environments())
+        services = self.live_services()
         instances: list[VersionedDeployable] = [i for s in services for i in s.instances.values()]
-        components = []
-        for name in list(self.components):
-            try:
-                components.append(self.component(name))
-            except ResourceNotFoundException:
-                continue
+        components = self.live_components()
         pipelines: list[VersionedDeployable] = [s.pipeline for s in services if s.pipeline]
         service_counts = _counts()
         for service in services:

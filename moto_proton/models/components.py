@@ -14,10 +14,13 @@ from ..exceptions import ConflictException, ResourceNotFoundException, Validatio
 from ..quotas import enforce_quota
 from ..specs import parse_service_spec
 from ..yaml_documents import YamlFault, read_yaml
-from .base import BackendParts, OrderedIndex, Selection, paged
 from .deployable import BUSY, DELETED, Deployable, deletion_model
+from .describing import described
+from .environments import Environment
 from .idempotency import ClientTokens, fingerprint
-from .services import ServiceInstance
+from .instances import ServiceInstance
+from .paging import OrderedIndex, Selection, paged
+from .parts import BackendParts, found, live, stored
 from .templates import SERVICE
 
 
@@ -77,27 +80,17 @@ class Component(Deployable):
         return names
 
     def describe(self) -> dict[str, Any]:
-        described = {
-            "arn": self.arn,
-            "name": self.name,
-            "description": self.description,
-            "environmentName": self.environment_name,
-            "serviceName": self.service_name,
-            "serviceInstanceName": self.service_instance_name,
-            "serviceSpec": self.service_spec,
-            "deploymentStatus": self.deployment_status,
-            "deploymentStatusMessage": self.deployment_status_message,
-            "createdAt": self.created_at,
-            "lastModifiedAt": self.last_modified_at,
-            "lastDeploymentAttemptedAt": self.last_deployment_attempted_at,
-            "lastDeploymentSucceededAt": self.last_deployment_succeeded_at
+        return described(
+            self,
+            "arn name description environmentName serviceName serviceInstanceName serviceSpec "
+            "deploymentStatus deploymentStatusMessage createdAt lastModifiedAt "
+            "lastDeploymentAttemptedAt lastDeploymentSucceededAt lastAttemptedDeploymentId "
+            "lastSucceededDeploymentId lastClientRequestToken",
+            lastDeploymentSucceededAt=self.last_deployment_succeeded_at
             if self.last_succeeded_deployment_id
             else None,
-            "lastAttemptedDeploymentId": self.last_attempted_deployment_id or None,
-            "lastSucceededDeploymentId": self.last_succeeded_deployment_id,
-            "lastClientRequestToken": self.last_client_request_token,
-        }
-        return {k: v for k, v in described.items() if v is not None}
+            lastAttemptedDeploymentId=self.last_attempted_deployment_id or None,
+        )
 
 
 def check_manifest(manifest: str) -> None:
@@ -128,12 +121,12 @@ def check_manifest(manifest: str) -> None:
 class ComponentsMixin(BackendParts):
     """The component operations of `ProtonBackend`."""
 
-    components: dict[str, Component]
-    component_client_tokens: ClientTokens
+    components: dict[str, Component] = stored(dict)
+    component_client_tokens: ClientTokens = stored(ClientTokens)
 
     def component(self, name: str) -> Component:
         component = self.components.get(name)
-        if component is not None and self.sync_deployable(component) == DELETED:
+        if component is not None and self.refresh_deployable(component) == DELETED:
             del self.components[name]
             self.drop_tags(component.arn)
             component = None
@@ -143,13 +136,7 @@ class ComponentsMixin(BackendParts):
 
     def live_components(self) -> list[Component]:
         """Every component, brought up to date; those whose deletion has finished are gone."""
-        live = []
-        for name in list(self.components):
-            try:
-                live.append(self.component(name))
-            except ResourceNotFoundException:
-                continue
-        return live
+        return live(self.components, self.component)
 
     def components_by_instance(self) -> dict[tuple[Any, Any], Component]:
         """Each (service, instance) with the component attached to it, or being attached to
@@ -209,7 +196,7 @@ class ComponentsMixin(BackendParts):
                 f"The service instance {service_name}/{instance_name} already has the "
                 f"component {other.name}."
             )
-        if self.sync_deployable(instance) in BUSY or instance.deletion is not None:
+        if self.refresh_deployable(instance) in BUSY or instance.deletion is not None:
             raise ConflictException(
                 f"The service instance {service_name}/{instance_name} is "
                 f"{instance.deployment_status}; wait for it to finish."
@@ -229,67 +216,19 @@ class ComponentsMixin(BackendParts):
         tags: Optional[list[dict[str, str]]] = None,
         client_token: Optional[str] = None,
     ) -> dict[str, Any]:
-        request = fingerprint(
-            name,
-            manifest,
-            template_file,
-            environment_name,
-            service_name,
-            service_instance_name,
-            service_spec,
-            description,
-            tags,
-        )
+        request = fingerprint(locals())
         original = self.component_client_tokens.replay(client_token, request)
-        if original is not None:
-            try:  # once the original is deleted, a retry creates anew
-                return {"component": self.component(original).describe()}
-            except ResourceNotFoundException:
-                pass
-        if (service_name is None) != (service_instance_name is None):
-            raise ValidationException(
-                "Specify both serviceName and serviceInstanceName to attach the component, or "
-                "neither."
-            )
-        if service_spec is not None and service_instance_name is None:
-            raise ValidationException("serviceSpec applies to an attached component only.")
-        if service_spec is not None:
-            parse_service_spec(service_spec, need_instances=False)
-        instance: Optional[ServiceInstance] = None
-        if service_name is not None and service_instance_name is not None:
-            instance = self._attachable(service_name, service_instance_name, name)
-            if environment_name not in (None, instance.environment_name):
-                raise ValidationException(
-                    f"The service instance {service_name}/{service_instance_name} runs in "
-                    f"environment {instance.environment_name}, not {environment_name}."
-                )
-            environment_name = instance.environment_name
-        if environment_name is None:
-            raise ValidationException(
-                "Specify environmentName for a component that isn't attached to a service instance."
-            )
-        environment = self.environment(environment_name)
-        if environment.deletion is not None:
-            raise ConflictException(f"The environment {environment_name} is being deleted.")
-        self._component_role(environment_name)
-        check_manifest(manifest)
-        try:
-            self.component(name)
-        except ResourceNotFoundException:
-            pass
-        else:
-            raise ConflictException(f"The component {name} already exists.")
-        enforce_quota(
-            "components",
-            len(self.live_components()),
-            f"Account {self.account_id}",
-            f"components in {self.region_name}",
+        replayed = found(self.component, original) if original is not None else None
+        if replayed is not None:  # once the original is deleted, a retry creates anew
+            return {"component": replayed.describe()}
+        environment, instance = self._check_new_component(
+            name, manifest, environment_name, service_name, service_instance_name, service_spec
         )
         now = utcnow()
         component = Component(
             name,
             self.arn(f"component/{name}"),
-            environment_name,
+            environment.name,
             manifest,
             template_file,
             now,
@@ -317,6 +256,54 @@ class ComponentsMixin(BackendParts):
         self.component_client_tokens.remember(client_token, request, name)
         return {"component": component.describe()}
 
+    def _check_new_component(
+        self,
+        name: str,
+        manifest: str,
+        environment_name: Optional[str],
+        service_name: Optional[str],
+        service_instance_name: Optional[str],
+        service_spec: Optional[str],
+    ) -> tuple[Environment, Optional[ServiceInstance]]:
+        """CreateComponent's checks, in order; the component's environment, and the service
+        instance it is attached to."""
+        if (service_name is None) != (service_instance_name is None):
+            raise ValidationException(
+                "Specify both serviceName and serviceInstanceName to attach the component, or "
+                "neither."
+            )
+        if service_spec is not None and service_instance_name is None:
+            raise ValidationException("serviceSpec applies to an attached component only.")
+        if service_spec is not None:
+            parse_service_spec(service_spec, need_instances=False)
+        instance: Optional[ServiceInstance] = None
+        if service_name is not None and service_instance_name is not None:
+            instance = self._attachable(service_name, service_instance_name, name)
+            if environment_name not in (None, instance.environment_name):
+                raise ValidationException(
+                    f"The service instance {service_name}/{service_instance_name} runs in "
+                    f"environment {instance.environment_name}, not {environment_name}."
+                )
+            environment_name = instance.environment_name
+        if environment_name is None:
+            raise ValidationException(
+                "Specify environmentName for a component that isn't attached to a service instance."
+            )
+        environment = self.environment(environment_name)
+        if environment.deletion is not None:
+            raise ConflictException(f"The environment {environment_name} is being deleted.")
+        self._component_role(environment_name)
+        check_manifest(manifest)
+        if found(self.component, name) is not None:
+            raise ConflictException(f"The component {name} already exists.")
+        enforce_quota(
+            "components",
+            len(self.live_components()),
+            f"Account {self.account_id}",
+            f"components in {self.region_name}",
+        )
+        return environment, instance
+
     def get_component(self, name: str) -> dict[str, Any]:
         component = self.components.get(name)
         if component is not None:
@@ -334,18 +321,13 @@ class ComponentsMixin(BackendParts):
             raise ValidationException(
                 "serviceName must be specified to identify the service instance."
             )
-        chosen = []
-        for name in list(self.components):
-            try:
-                component = self.component(name)
-            except ResourceNotFoundException:
-                continue
-            if (
-                environment_name in (None, component.environment_name)
-                and service_name in (None, component.service_name)
-                and service_instance_name in (None, component.service_instance_name)
-            ):
-                chosen.append(((name,), component))
+        chosen = [
+            ((component.name,), component)
+            for component in self.live_components()
+            if environment_name in (None, component.environment_name)
+            and service_name in (None, component.service_name)
+            and service_instance_name in (None, component.service_instance_name)
+        ]
         return OrderedIndex(chosen), None
 
     def update_component(
@@ -359,31 +341,11 @@ class ComponentsMixin(BackendParts):
         template_file: Optional[str] = None,
         client_token: Optional[str] = None,
     ) -> dict[str, Any]:
+        request = fingerprint(locals())
         component = self.component(name)
-        request = fingerprint(
-            "update",
-            name,
-            deployment_type,
-            description,
-            service_name,
-            service_instance_name,
-            service_spec,
-            template_file,
-        )
         if self.component_client_tokens.replay(client_token, request) is not None:
             return {"component": component.describe()}
-        self.check_not_busy(component, "updating")
-        if component.attached:
-            service = self.services.get(component.service_name or "")
-            attached_to = (
-                service.instances.get(component.service_instance_name or "") if service else None
-            )
-            if attached_to is not None and self.sync_deployable(attached_to) in BUSY:
-                raise ConflictException(
-                    f"The service instance {component.service_name}/"
-                    f"{component.service_instance_name} is {attached_to.deployment_status}; "
-                    "wait for it to finish."
-                )
+        self._check_updatable(component)
         if deployment_type == "NONE":
             others = [service_name, service_instance_name, service_spec, template_file]
             if any(v is not None for v in others):
@@ -399,7 +361,48 @@ class ComponentsMixin(BackendParts):
             )
             self.component_client_tokens.remember(client_token, request, name)
             return {"component": component.describe()}
-        target = component.state()
+        target = self._update_target(
+            component, service_name, service_instance_name, service_spec, template_file
+        )
+        if description is not None:
+            component.description = description
+        component.last_modified_at = utcnow()
+        component.last_client_request_token = client_token or component.last_client_request_token
+        deployment = self.start_deployment(component, target)
+        if target.get("serviceName"):  # an attaching deployment is the instance's too
+            deployment.names.update(
+                serviceName=target["serviceName"],
+                serviceInstanceName=target["serviceInstanceName"],
+            )
+        self.component_client_tokens.remember(client_token, request, name)
+        return {"component": component.describe()}
+
+    def _check_updatable(self, component: Component) -> None:
+        """Neither the component nor the service instance it is attached to is busy."""
+        self.check_not_busy(component, "updating")
+        if component.attached:
+            service = self.services.get(component.service_name or "")
+            attached_to = (
+                service.instances.get(component.service_instance_name or "") if service else None
+            )
+            if attached_to is not None and self.refresh_deployable(attached_to) in BUSY:
+                raise ConflictException(
+                    f"The service instance {component.service_name}/"
+                    f"{component.service_instance_name} is {attached_to.deployment_status}; "
+                    "wait for it to finish."
+                )
+
+    def _update_target(
+        self,
+        component: Component,
+        service_name: Optional[str],
+        service_instance_name: Optional[str],
+        service_spec: Optional[str],
+        template_file: Optional[str],
+    ) -> dict[str, Any]:
+        """The state a deploying UpdateComponent aims at, once its checks passed: attached,
+        detached (both names empty) or as it was, with the new spec and template file."""
+        name, target = component.name, component.state()
         if (service_name is None) != (service_instance_name is None) or (
             service_name is not None and (service_name == "") != (service_instance_name == "")
         ):
@@ -432,18 +435,7 @@ class ComponentsMixin(BackendParts):
             target["serviceSpec"] = service_spec
         if template_file is not None:
             target["templateFile"] = template_file
-        if description is not None:
-            component.description = description
-        component.last_modified_at = utcnow()
-        component.last_client_request_token = client_token or component.last_client_request_token
-        deployment = self.start_deployment(component, target)
-        if target.get("serviceName"):  # an attaching deployment is the instance's too
-            deployment.names.update(
-                serviceName=target["serviceName"],
-                serviceInstanceName=target["serviceInstanceName"],
-            )
-        self.component_client_tokens.remember(client_token, request, name)
-        return {"component": component.describe()}
+        return target
 
     def delete_component(self, name: str) -> dict[str, Any]:
         component = self.component(name)

@@ -21,8 +21,10 @@ from ..exceptions import (
 )
 from ..provisioning.events import status_change
 from ..quotas import enforce_quota
-from .base import BackendParts, OrderedIndex, Selection, SortKey, instant, paged
+from .describing import described
 from .idempotency import ClientTokens, fingerprint
+from .paging import OrderedIndex, Selection, SortKey, instant, paged
+from .parts import BackendParts, stored
 from .tags import check_tags
 
 if TYPE_CHECKING:
@@ -59,20 +61,11 @@ class EnvironmentAccountConnection:
 
     def describe(self) -> dict[str, Any]:
         """A snapshot in the API's shape (the serializer drops what a Summary lacks)."""
-        described = {
-            "arn": self.arn,
-            "id": self.id,
-            "environmentAccountId": self.environment_account_id,
-            "managementAccountId": self.management_account_id,
-            "environmentName": self.environment_name,
-            "roleArn": self.role_arn,
-            "codebuildRoleArn": self.codebuild_role_arn,
-            "componentRoleArn": self.component_role_arn,
-            "status": self.status,
-            "requestedAt": self.requested_at,
-            "lastModifiedAt": self.last_modified_at,
-        }
-        return {k: v for k, v in described.items() if v is not None}
+        return described(
+            self,
+            "arn id environmentAccountId managementAccountId environmentName roleArn "
+            "codebuildRoleArn componentRoleArn status requestedAt lastModifiedAt",
+        )
 
 
 def _check_role_arns(account_id: str, roles: Mapping[str, Optional[str]]) -> None:
@@ -92,12 +85,15 @@ def _camel(snake: str) -> str:
 class ConnectionsMixin(BackendParts):
     """The environment account connection operations of `ProtonBackend`."""
 
-    connection_client_tokens: ClientTokens
-    #: The PENDING or CONNECTED connection of each (management account, environment name).
-    open_connections: dict[tuple[str, str], EnvironmentAccountConnection]
+    #: This account's connections as environment account, and as management account.
+    connections: dict[str, EnvironmentAccountConnection] = stored(dict)
+    managed_connections: dict[str, EnvironmentAccountConnection] = stored(dict)
     #: Both sides' connections in List order: requestedAt, then id.
-    connection_order: OrderedIndex
-    managed_connection_order: OrderedIndex
+    connection_order: OrderedIndex = stored(OrderedIndex)
+    managed_connection_order: OrderedIndex = stored(OrderedIndex)
+    connection_client_tokens: ClientTokens = stored(ClientTokens)
+    #: The PENDING or CONNECTED connection of each (management account, environment name).
+    open_connections: dict[tuple[str, str], EnvironmentAccountConnection] = stored(dict)
 
     # -- finding a connection, with the who-may-call rules ------------------------------
 
@@ -153,42 +149,17 @@ class ConnectionsMixin(BackendParts):
         tags: Optional[list[dict[str, str]]] = None,
         client_token: Optional[str] = None,
     ) -> dict[str, Any]:
+        request = fingerprint(locals(), tags=tags or [])
         roles = {
             "role_arn": role_arn,
             "codebuild_role_arn": codebuild_role_arn,
             "component_role_arn": component_role_arn,
         }
-        request = fingerprint(management_account_id, environment_name, roles, tags or [])
         original_id = self.connection_client_tokens.replay(client_token, request)
         if original_id in self.connections:
             return {"environmentAccountConnection": self.connections[original_id].describe()}
 
-        if management_account_id == self.account_id:
-            raise ValidationException(
-                "managementAccountId must be another account than the environment account "
-                f"{self.account_id} that requests the connection."
-            )
-        if role_arn is None and codebuild_role_arn is None:
-            raise ValidationException(
-                "At least one of roleArn and codebuildRoleArn must be specified."
-            )
-        _check_role_arns(self.account_id, roles)
-        check_tags(tags)
-
-        existing = self.open_connections.get((management_account_id, environment_name))
-        if existing is not None:
-            raise ConflictException(
-                f"Environment account connection {existing.id} ({existing.status}) "
-                f"already connects environment account {self.account_id} to management "
-                f"account {management_account_id} for environment {environment_name}."
-            )
-        enforce_quota(
-            QUOTA,
-            len(self.connections),
-            f"Environment account {self.account_id}",
-            f"environment account connections in {self.region_name}",
-        )
-
+        self._check_new_connection(management_account_id, environment_name, roles, tags)
         connection_id = str(mock_random.uuid4())
         now = utcnow()
         connection = EnvironmentAccountConnection(
@@ -217,6 +188,39 @@ class ConnectionsMixin(BackendParts):
         self.connection_client_tokens.remember(client_token, request, connection_id)
         connection.status_changed(None, PENDING)
         return {"environmentAccountConnection": connection.describe()}
+
+    def _check_new_connection(
+        self,
+        management_account_id: str,
+        environment_name: str,
+        roles: dict[str, Optional[str]],
+        tags: Optional[list[dict[str, str]]],
+    ) -> None:
+        """CreateEnvironmentAccountConnection's checks, in order."""
+        if management_account_id == self.account_id:
+            raise ValidationException(
+                "managementAccountId must be another account than the environment account "
+                f"{self.account_id} that requests the connection."
+            )
+        if roles["role_arn"] is None and roles["codebuild_role_arn"] is None:
+            raise ValidationException(
+                "At least one of roleArn and codebuildRoleArn must be specified."
+            )
+        _check_role_arns(self.account_id, roles)
+        check_tags(tags)
+        existing = self.open_connections.get((management_account_id, environment_name))
+        if existing is not None:
+            raise ConflictException(
+                f"Environment account connection {existing.id} ({existing.status}) "
+                f"already connects environment account {self.account_id} to management "
+                f"account {management_account_id} for environment {environment_name}."
+            )
+        enforce_quota(
+            QUOTA,
+            len(self.connections),
+            f"Environment account {self.account_id}",
+            f"environment account connections in {self.region_name}",
+        )
 
     def get_environment_account_connection(self, id: str) -> dict[str, Any]:
         return {"environmentAccountConnection": self._visible_connection(id).describe()}

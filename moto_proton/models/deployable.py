@@ -18,8 +18,10 @@ from moto.moto_api._internal.managed_state_model import ManagedState
 from .. import provisioning
 from ..exceptions import ConflictException, ResourceNotFoundException, ValidationException
 from . import provisioned
-from .base import BackendParts
+from .deletions import Deletions
 from .deployments import CANCELLING, FAILED, IN_PROGRESS, SUCCEEDED, Deployment
+from .describing import described
+from .parts import BackendParts, stored
 from .templates import ENVIRONMENT, TemplateVersion
 
 DELETING, DELETED, DELETE_FAILED = "DELETE_IN_PROGRESS", "DELETE_COMPLETE", "DELETE_FAILED"
@@ -127,22 +129,26 @@ class VersionedDeployable(Deployable):
 
     def deployed(self) -> dict[str, Any]:
         """The members every deployed resource describes."""
-        described = {
+        return {
             "arn": self.arn,
             **self.state(),
-            "deploymentStatus": self.deployment_status,
-            "deploymentStatusMessage": self.deployment_status_message,
-            "createdAt": self.created_at,
-            "lastDeploymentAttemptedAt": self.last_deployment_attempted_at,
-            "lastDeploymentSucceededAt": self.last_deployment_succeeded_at,
-            "lastAttemptedDeploymentId": self.last_attempted_deployment_id or None,
-            "lastSucceededDeploymentId": self.last_succeeded_deployment_id,
+            **described(
+                self,
+                "deploymentStatus deploymentStatusMessage createdAt lastDeploymentAttemptedAt "
+                "lastDeploymentSucceededAt lastAttemptedDeploymentId lastSucceededDeploymentId",
+                lastAttemptedDeploymentId=self.last_attempted_deployment_id or None,
+            ),
         }
-        return {k: v for k, v in described.items() if v is not None}
 
 
 class DeployableMixin(BackendParts):
     """Starting, settling, cancelling and deleting deployments of any `Deployable`."""
+
+    #: Deployments and deletions a test asked to fail, by the ARN of their resource
+    #: (`moto_proton.testing.fail_next_deployment`).
+    failures_to_come: dict[str, str] = stored(dict)
+    #: What was deleted, for retried deletes; in no listing and no quota.
+    deletions: Deletions = stored(Deletions)
 
     def start_deployment(
         self,
@@ -229,15 +235,15 @@ class DeployableMixin(BackendParts):
         if resource.deletion is not None:
             resource.deletion.advance()
 
-    def sync_deployable(self, resource: Deployable) -> str:
+    def refresh_deployable(self, resource: Deployable) -> str:
         """Apply what happened since the last look; the resource's deploymentStatus."""
         previous = resource.deployment_status
-        status = self._sync_deployable(resource)
+        status = self._refresh_deployable(resource)
         if status != previous:  # events; a deleted resource's stack goes
             provisioning.status_changed(self, resource, previous, status)
         return status
 
-    def _sync_deployable(self, resource: Deployable) -> str:
+    def _refresh_deployable(self, resource: Deployable) -> str:
         if resource.deletion is not None:
             resource.deployment_status = resource.deletion.status or DELETING
             if resource.deployment_status == DELETE_FAILED:
@@ -259,7 +265,7 @@ class DeployableMixin(BackendParts):
 
     def check_not_busy(self, resource: Deployable, doing: str) -> None:
         """ConflictException while a deployment or the deletion of `resource` runs."""
-        status = self.sync_deployable(resource)
+        status = self.refresh_deployable(resource)
         if (resource.deletion is not None and status != DELETE_FAILED) or status in BUSY:
             raise ConflictException(
                 f"The {resource.label} {resource.name} is {status}; wait for it to finish "
@@ -267,7 +273,7 @@ class DeployableMixin(BackendParts):
             )
 
     def cancel_deployment(self, resource: Deployable) -> None:
-        status = self.sync_deployable(resource)
+        status = self.refresh_deployable(resource)
         if status != IN_PROGRESS or resource.deletion is not None:
             raise ConflictException(
                 f"The {resource.label} {resource.name} is {status}; only an IN_PROGRESS "
@@ -332,7 +338,7 @@ class DeployableMixin(BackendParts):
         outputs: Optional[list[dict[str, str]]] = None,
     ) -> dict[str, Any]:
         resource = self.deployable_by_arn(resource_arn)
-        current = self.sync_deployable(resource)
+        current = self.refresh_deployable(resource)
         deployment = self.current_deployment(resource)
         if deployment_id is not None and (deployment is None or deployment.id != deployment_id):
             raise ValidationException(
@@ -345,7 +351,7 @@ class DeployableMixin(BackendParts):
                 resource.deletion.status = DELETED if status == SUCCEEDED else DELETE_FAILED
                 if isinstance(resource.deletion, Deletion) and status == FAILED:
                     resource.deletion.message = status_message or "The deletion failed."
-                self.sync_deployable(resource)
+                self.refresh_deployable(resource)
             return {}
         if current != IN_PROGRESS or deployment is None:
             raise ConflictException(f"{resource_arn} is {current}, not IN_PROGRESS.")
@@ -357,5 +363,5 @@ class DeployableMixin(BackendParts):
             deployment.succeed()
         elif status == FAILED:
             deployment.fail(status_message or "The deployment failed.")
-        self.sync_deployable(resource)
+        self.refresh_deployable(resource)
         return {}

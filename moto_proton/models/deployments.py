@@ -15,7 +15,9 @@ from moto.moto_api._internal import mock_random
 from moto.moto_api._internal.managed_state_model import ManagedState
 
 from ..exceptions import ResourceNotFoundException, ValidationException
-from .base import BackendParts, OrderedIndex, Selection, instant, paged
+from .describing import described
+from .paging import OrderedIndex, Selection, instant, paged
+from .parts import BackendParts, stored
 
 if TYPE_CHECKING:
     from .deployable import Deployable
@@ -92,28 +94,32 @@ class Deployment(ManagedState):
         self.settle()
 
     def describe(self, status: Optional[str] = None) -> dict[str, Any]:
-        described = {
-            "id": self.id,
-            "arn": self.arn,
-            "deploymentStatus": status or self.settle(),
-            "deploymentStatusMessage": self.status_message,
+        status = status or self.settle()  # settling may set the status message
+        state = {"initialState": None, "targetState": {self.state_member: self.target_state}}
+        if self.initial_state:
+            state["initialState"] = {self.state_member: self.initial_state}
+        return {
+            **described(
+                self,
+                "id arn deploymentStatus deploymentStatusMessage",
+                deploymentStatus=status,
+                deploymentStatusMessage=self.status_message,
+            ),
             **self.names,
-            "targetArn": self.target_arn,
-            "targetResourceType": self.target_resource_type,
-            "targetResourceCreatedAt": self.target_resource_created_at,
-            "initialState": {self.state_member: self.initial_state} if self.initial_state else None,
-            "targetState": {self.state_member: self.target_state},
-            "createdAt": self.created_at,
-            "lastModifiedAt": self.last_modified_at,
-            "completedAt": self.completed_at,
-            "lastAttemptedDeploymentId": self.last_attempted_deployment_id,
-            "lastSucceededDeploymentId": self.last_succeeded_deployment_id,
+            **described(
+                self,
+                "targetArn targetResourceType targetResourceCreatedAt initialState targetState "
+                "createdAt lastModifiedAt completedAt lastAttemptedDeploymentId "
+                "lastSucceededDeploymentId",
+                **state,
+            ),
         }
-        return {k: v for k, v in described.items() if v is not None}
 
 
 class DeploymentsMixin(BackendParts):
     """GetDeployment, ListDeployments and DeleteDeployment of `ProtonBackend`."""
+
+    deployments: dict[str, Deployment] = stored(dict)
 
     def _settle(self, deployment: Deployment) -> str:
         """The deployment's status, with its target brought up to date first."""
@@ -122,9 +128,9 @@ class DeploymentsMixin(BackendParts):
             service = self.services.get(deployment.names.get("serviceName", ""))
             if service is not None and deployment.target_resource_type != "COMPONENT":
                 # Through the service: its pipeline's creation waits for its instances.
-                self.sync_service(service)
+                self.refresh_service(service)
             else:
-                self.sync_deployable(target)
+                self.refresh_deployable(target)
         return deployment.settle()
 
     def _deployment(self, id: str, **filters: Optional[str]) -> Deployment:

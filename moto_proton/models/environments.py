@@ -15,11 +15,13 @@ from .. import provisioning
 from ..exceptions import ConflictException, ResourceNotFoundException, ValidationException
 from ..quotas import enforce_quota
 from ..specs import parse_environment_spec
-from .base import BackendParts, OrderedIndex, Selection, paged
 from .connections import CONNECTED, EnvironmentAccountConnection
 from .deployable import DELETED, DELETING, VersionedDeployable, deletion_model
-from .idempotency import fingerprint
-from .templates import ENVIRONMENT, TemplateVersion, idempotent_create
+from .describing import described
+from .idempotency import fingerprint, idempotent_create
+from .paging import OrderedIndex, Selection, paged
+from .parts import BackendParts, found, live, stored
+from .templates import ENVIRONMENT, TemplateVersion
 
 
 class Environment(VersionedDeployable):
@@ -65,30 +67,31 @@ class Environment(VersionedDeployable):
         return {"environmentName": self.name}
 
     def describe(self) -> dict[str, Any]:
-        described = {
+        return {
             "name": self.name,
             **self.deployed(),
-            "description": self.description,
-            # AWS's examples show it only for an environment provisioned through a connection.
-            "environmentAccountId": self.environment_account_id
-            if self.environment_account_connection_id
-            else None,
-            "environmentAccountConnectionId": self.environment_account_connection_id,
-            "protonServiceRoleArn": self.proton_service_role_arn,
-            "codebuildRoleArn": self.codebuild_role_arn,
-            "componentRoleArn": self.component_role_arn,
-            "provisioning": self.provisioning,
-            "provisioningRepository": self.provisioning_repository,
+            **described(
+                self,
+                "description environmentAccountId environmentAccountConnectionId "
+                "protonServiceRoleArn codebuildRoleArn componentRoleArn provisioning "
+                "provisioningRepository",
+                # AWS's examples show it only for an environment provisioned through a
+                # connection.
+                environmentAccountId=self.environment_account_id
+                if self.environment_account_connection_id
+                else None,
+            ),
         }
-        return {k: v for k, v in described.items() if v is not None}
 
 
 class EnvironmentsMixin(BackendParts):
     """The environment operations of `ProtonBackend`."""
 
+    environments: dict[str, Environment] = stored(dict)
+
     def environment(self, name: str) -> Environment:
         environment = self.environments.get(name)
-        if environment is not None and self.sync_deployable(environment) == DELETED:
+        if environment is not None and self.refresh_deployable(environment) == DELETED:
             del self.environments[name]
             self.drop_tags(environment.arn)
             self.deletions.remember(environment.arn, {})  # a retry once done answers empty
@@ -96,6 +99,10 @@ class EnvironmentsMixin(BackendParts):
         if environment is None:
             raise ResourceNotFoundException(f"The environment {name} was not found.")
         return environment
+
+    def live_environments(self) -> list[Environment]:
+        """Every environment, brought up to date; those whose deletion has finished are gone."""
+        return live(self.environments, self.environment)
 
     def connection_in_use(self, connection: EnvironmentAccountConnection) -> bool:
         return any(
@@ -156,32 +163,62 @@ class EnvironmentsMixin(BackendParts):
         provisioning_repository: Optional[dict[str, str]] = None,
         tags: Optional[list[dict[str, str]]] = None,
     ) -> dict[str, Any]:
-        request = fingerprint(
+        request = fingerprint(locals())
+        existing = found(self.environment, name)
+        if existing is not None:
+            label = f"environment {name}"
+            return {"environment": idempotent_create(existing, request, label).describe()}
+        template = self.template(template_name, ENVIRONMENT)
+        version = self.published_version(template, template_major_version, template_minor_version)
+        environment_account_id = self._check_new_environment(
             name,
-            template_name,
-            template_major_version,
+            version,
             spec,
-            template_minor_version,
-            description,
             environment_account_connection_id,
             proton_service_role_arn,
             codebuild_role_arn,
-            component_role_arn,
             provisioning_repository,
-            tags,
         )
-        try:
-            existing = self.environment(name)
-        except ResourceNotFoundException:
-            pass
-        else:
-            return {
-                "environment": idempotent_create(
-                    existing, request, f"environment {name}"
-                ).describe()
-            }
-        template = self.template(template_name, ENVIRONMENT)
-        version = self.published_version(template, template_major_version, template_minor_version)
+        repository = self._repository(provisioning_repository)  # linked, or a ValidationException
+        now = utcnow()
+        environment = Environment(
+            name=name,
+            arn=self.arn(f"environment/{name}"),
+            version=version,
+            spec=spec,
+            created_at=now,
+            description=description,
+            environment_account_id=environment_account_id,
+            environment_account_connection_id=environment_account_connection_id,
+            proton_service_role_arn=proton_service_role_arn,
+            codebuild_role_arn=codebuild_role_arn,
+            component_role_arn=component_role_arn,
+            provisioning=template.provisioning,
+            provisioning_repository=repository,
+            created_with=request,
+        )
+        managed = {
+            "aws:proton:account": self.account_id,
+            "aws:proton:template": template.arn,
+            "aws:proton:environment": environment.arn,
+        }
+        self.add_tags(environment.arn, tags, managed)
+        self.start_deployment(environment, environment.state(), at=now)
+        self.environments[name] = environment
+        return {"environment": environment.describe()}
+
+    def _check_new_environment(
+        self,
+        name: str,
+        version: TemplateVersion,
+        spec: str,
+        environment_account_connection_id: Optional[str],
+        proton_service_role_arn: Optional[str],
+        codebuild_role_arn: Optional[str],
+        provisioning_repository: Optional[dict[str, str]],
+    ) -> str:
+        """CreateEnvironment's checks, in order; the account the environment is provisioned
+        in (another one's through an environment account connection)."""
         parse_environment_spec(spec)
         provisioning.check_environment_spec(version, spec)  # bundle-backed versions only
         ways = [
@@ -213,32 +250,7 @@ class EnvironmentsMixin(BackendParts):
             f"Account {self.account_id}",
             f"environments in {self.region_name}",
         )
-        now = utcnow()
-        environment = Environment(
-            name=name,
-            arn=self.arn(f"environment/{name}"),
-            version=version,
-            spec=spec,
-            created_at=now,
-            description=description,
-            environment_account_id=environment_account_id,
-            environment_account_connection_id=environment_account_connection_id,
-            proton_service_role_arn=proton_service_role_arn,
-            codebuild_role_arn=codebuild_role_arn,
-            component_role_arn=component_role_arn,
-            provisioning=template.provisioning,
-            provisioning_repository=self._repository(provisioning_repository),
-            created_with=request,
-        )
-        managed = {
-            "aws:proton:account": self.account_id,
-            "aws:proton:template": template.arn,
-            "aws:proton:environment": environment.arn,
-        }
-        self.add_tags(environment.arn, tags, managed)
-        self.start_deployment(environment, environment.state(), at=now)
-        self.environments[name] = environment
-        return {"environment": environment.describe()}
+        return environment_account_id
 
     def get_environment(self, name: str) -> dict[str, Any]:
         environment = self.environments.get(name)
@@ -251,17 +263,12 @@ class EnvironmentsMixin(BackendParts):
         self, environment_templates: Optional[list[dict[str, str]]] = None
     ) -> Selection:
         wanted = {(f["templateName"], f["majorVersion"]) for f in environment_templates or []}
-        chosen = []
-        for name in list(self.environments):
-            try:
-                environment = self.environment(name)
-            except ResourceNotFoundException:
-                continue
-            if (
-                not wanted
-                or (environment.template_name, environment.template_major_version) in wanted
-            ):
-                chosen.append(((name,), environment))
+        chosen = [
+            ((environment.name,), environment)
+            for environment in self.live_environments()
+            if not wanted
+            or (environment.template_name, environment.template_major_version) in wanted
+        ]
         return OrderedIndex(chosen), None
 
     def update_environment(
@@ -281,22 +288,7 @@ class EnvironmentsMixin(BackendParts):
         environment = self.environment(name)
         self.check_not_busy(environment, "updating")
         new_connection = environment_account_connection_id
-        if (
-            new_connection is not None
-            and new_connection != environment.environment_account_connection_id
-        ):
-            if environment.environment_account_connection_id is None:
-                raise ValidationException(
-                    f"The environment {name} is not provisioned through an environment account "
-                    "connection, so it can't be connected to one."
-                )
-            connection = self._usable_connection(new_connection, name)
-            if connection.environment_account_id != environment.environment_account_id:
-                raise ValidationException(
-                    f"Environment account connection {new_connection} is for environment account "
-                    f"{connection.environment_account_id}; the environment {name} is provisioned "
-                    f"in {environment.environment_account_id}."
-                )
+        self._check_connection_change(environment, new_connection)
         target = self.target_version(
             environment,
             ENVIRONMENT,
@@ -325,6 +317,30 @@ class EnvironmentsMixin(BackendParts):
             new_spec = environment.spec if spec is None else spec
             self.start_deployment(environment, target.deployment_state(new_spec))
         return {"environment": environment.describe()}
+
+    def _check_connection_change(
+        self, environment: Environment, new_connection: Optional[str]
+    ) -> None:
+        """An environment provisioned through an environment account connection may move to
+        another usable connection to the same environment account."""
+        if (
+            new_connection is None
+            or new_connection == environment.environment_account_connection_id
+        ):
+            return
+        name = environment.name
+        if environment.environment_account_connection_id is None:
+            raise ValidationException(
+                f"The environment {name} is not provisioned through an environment account "
+                "connection, so it can't be connected to one."
+            )
+        connection = self._usable_connection(new_connection, name)
+        if connection.environment_account_id != environment.environment_account_id:
+            raise ValidationException(
+                f"Environment account connection {new_connection} is for environment account "
+                f"{connection.environment_account_id}; the environment {name} is provisioned "
+                f"in {environment.environment_account_id}."
+            )
 
     def cancel_environment_deployment(self, environment_name: str) -> dict[str, Any]:
         environment = self.environment(environment_name)

@@ -1,4 +1,6 @@
-"""`clientToken` memory: one per kind of create, per account and Region (AWS's Welcome page)."""
+"""Idempotent creates and updates (AWS's Welcome page): a request's fingerprint, what a create
+without client token answers when the name exists, and `clientToken` memory (one per kind of
+create, per account and Region)."""
 
 import dataclasses
 import datetime
@@ -7,14 +9,32 @@ from typing import Any, Optional
 
 from moto.core.utils import utcnow
 
-from ..exceptions import ValidationException
+from ..exceptions import ConflictException, ValidationException
 
 LIFETIME = datetime.timedelta(hours=8)
 
 
-def fingerprint(*parameters: Any) -> str:
-    """A canonical form of a request's parameters, to tell a retry from a different request."""
-    return json.dumps(parameters, sort_keys=True, default=str)
+def fingerprint(arguments: dict[str, Any], **same_as: Any) -> str:
+    """A canonical form of a create's or an update's request, to tell a retry from a different
+    request: every argument of the operation but `self` and the client token (which a retry
+    repeats). Give it the method's `locals()` as its first statement, so that every parameter
+    counts, one added later too. `same_as` replaces an argument whose spellings mean the same
+    request (no tags and an empty list of tags)."""
+    request = {k: v for k, v in arguments.items() if k not in ("self", "client_token")}
+    return json.dumps({**request, **same_as}, sort_keys=True, default=str)
+
+
+def idempotent_create(existing: Any, request: str, label: str) -> Any:
+    """The resource a create without client token answers when `existing` has its name (AWS's
+    Welcome page): the same request, unmodified since, returns it; the same request after a
+    change is a ConflictException; other parameters are an idempotent parameter mismatch."""
+    if existing.created_with != request:
+        raise ValidationException(
+            f"Idempotent parameter mismatch: the {label} already exists with different parameters."
+        )
+    if existing.modified:
+        raise ConflictException(f"The {label} already exists.")
+    return existing
 
 
 @dataclasses.dataclass

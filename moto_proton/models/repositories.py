@@ -9,7 +9,9 @@ import dataclasses
 from typing import Any, Optional
 
 from ..exceptions import ConflictException, ResourceNotFoundException, ValidationException
-from .base import BackendParts, OrderedIndex, Selection, paged
+from .describing import described
+from .paging import OrderedIndex, Selection, paged
+from .parts import BackendParts, stored
 
 
 @dataclasses.dataclass
@@ -21,20 +23,13 @@ class Repository:
     encryption_key: Optional[str]
 
     def describe(self) -> dict[str, Any]:
-        described = {
-            "arn": self.arn,
-            "name": self.name,
-            "provider": self.provider,
-            "connectionArn": self.connection_arn,
-            "encryptionKey": self.encryption_key,
-        }
-        return {k: v for k, v in described.items() if v is not None}
+        return described(self, "arn name provider connectionArn encryptionKey")
 
 
 class RepositoriesMixin(BackendParts):
     """CreateRepository, GetRepository, ListRepositories and DeleteRepository."""
 
-    repositories: dict[tuple[str, str], Repository]
+    repositories: dict[tuple[str, str], Repository] = stored(dict)
 
     def repository_arn(self, provider: str, name: str) -> str:
         return self.arn(f"repository/{provider.lower()}:{name}")
@@ -60,14 +55,9 @@ class RepositoriesMixin(BackendParts):
 
     def repository_users(self, repository: Repository) -> list[str]:
         key = (repository.provider, repository.name)
-        for name in list(self.environments):  # a deletion that has finished no longer uses it
-            try:
-                self.environment(name)
-            except ResourceNotFoundException:
-                continue
-        users = [
+        users = [  # a deletion that has finished no longer uses it
             f"environment {e.name}"
-            for e in self.environments.values()
+            for e in self.live_environments()
             if e.provisioning_repository
             and (e.provisioning_repository["provider"], e.provisioning_repository["name"]) == key
         ]

@@ -1,8 +1,9 @@
-"""Services, their instances and their pipelines.
+"""Services, and the status a service derives from its instances and its pipeline.
 
 A service is created from a published service template version with a spec that lists its
 instances (each in an environment) and, when the template has a pipeline, the pipeline's
-inputs. Instances and the pipeline are deployed resources (`deployable.py`); the service's
+inputs. Instances (`instances.py`) and the pipeline (`pipelines.py`) are deployed resources
+(`deployable.py`); the service's
 own status is derived from their deployments: CREATE_IN_PROGRESS / UPDATE_IN_PROGRESS while
 one runs, then ACTIVE, or CREATE_FAILED / UPDATE_FAILED when one did not succeed.
 Deletion goes DELETE_IN_PROGRESS -> gone through `proton::service-deletion` and takes the
@@ -25,99 +26,17 @@ from ..exceptions import (
 from ..provisioning.events import status_change
 from ..quotas import enforce_quota, get_quota
 from ..specs import InstanceSpec, ServiceSpec, parse_service_spec, with_current_values
-from .base import BackendParts, OrderedIndex, Selection, instant, paged
-from .deployable import (
-    BUSY,
-    DELETE_FAILED,
-    DELETED,
-    DELETING,
-    Deployable,
-    VersionedDeployable,
-    deletion_model,
-)
+from .deployable import BUSY, DELETE_FAILED, DELETED, DELETING, Deployable, deletion_model
 from .deployments import FAILED, SUCCEEDED
-from .idempotency import ClientTokens, fingerprint
-from .tags import MAX_USER_TAGS
-from .templates import SERVICE, Template, TemplateVersion, idempotent_create
+from .describing import described
+from .idempotency import fingerprint, idempotent_create
+from .instances import ServiceInstance
+from .paging import OrderedIndex, Selection, paged
+from .parts import BackendParts, found, live, stored
+from .pipelines import ServicePipeline
+from .templates import SERVICE, Template, TemplateVersion
 
 ACTIVE = "ACTIVE"
-PIPELINE_ROLES_MISSING = "Operation cannot be run until pipeline roles have been configured"
-
-
-class ServiceInstance(VersionedDeployable):
-    target_resource_type = "SERVICE_INSTANCE"
-    state_member = "serviceInstance"
-    deletion_model = deletion_model("service-instance")
-    label = "service instance"
-
-    def __init__(
-        self,
-        service: "Service",
-        name: str,
-        environment_name: str,
-        version: TemplateVersion,
-        spec: str,
-        created_at: datetime.datetime,
-        client_token: Optional[str] = None,
-    ):
-        super().__init__(
-            name,
-            f"{service.arn}/service-instance/{name}",
-            version.template_name,
-            version.major,
-            version.minor,
-            spec,
-            created_at,
-        )
-        self.service_name = service.name
-        self.environment_name = environment_name
-        self.last_client_request_token = client_token
-
-    @property
-    def order(self) -> tuple[str, str]:
-        return (self.service_name, self.name)
-
-    def deployment_names(self) -> dict[str, str]:
-        return {
-            "environmentName": self.environment_name,
-            "serviceName": self.service_name,
-            "serviceInstanceName": self.name,
-        }
-
-    def describe(self) -> dict[str, Any]:
-        described = {
-            "name": self.name,
-            "serviceName": self.service_name,
-            "environmentName": self.environment_name,
-            **self.deployed(),
-            "lastClientRequestToken": self.last_client_request_token,
-        }
-        return {k: v for k, v in described.items() if v is not None}
-
-
-class ServicePipeline(VersionedDeployable):
-    target_resource_type = "SERVICE_PIPELINE"
-    state_member = "servicePipeline"
-    deletion_model = deletion_model("service")
-    label = "pipeline of service"
-
-    def __init__(self, service: "Service", version: TemplateVersion, created_at: datetime.datetime):
-        super().__init__(
-            service.name,
-            f"{service.arn}/pipeline",
-            version.template_name,
-            version.major,
-            version.minor,
-            service.spec,
-            created_at,
-        )
-        self.environment_name = service.first_environment
-
-    def deployment_names(self) -> dict[str, str]:
-        return {"environmentName": self.environment_name, "serviceName": self.name}
-
-    def describe(self) -> dict[str, Any]:
-        return self.deployed()
 
 
 class Service:
@@ -158,6 +77,10 @@ class Service:
         #: The status its last event reported (None before the first).
         self.reported_status: Optional[str] = None
 
+    def awaits(self, resource: Deployable) -> None:
+        """The running create or update of the service waits for `resource`'s deployment."""
+        self.phase_deployments.append((resource, resource.last_attempted_deployment_id))
+
     @property
     def in_progress(self) -> bool:
         return self.status.endswith("_IN_PROGRESS")
@@ -180,55 +103,44 @@ class Service:
         return instance
 
     def describe(self) -> dict[str, Any]:
-        described = {
-            "arn": self.arn,
-            "name": self.name,
-            "templateName": self.template_name,
-            "status": self.status,
-            "statusMessage": self.status_message,
-            "spec": self.spec,
-            "description": self.description,
-            "createdAt": self.created_at,
-            "lastModifiedAt": self.last_modified_at,
+        return {
+            **described(
+                self,
+                "arn name templateName status statusMessage spec description createdAt "
+                "lastModifiedAt",
+            ),
             **{k: v for k, v in self.repository.items() if v is not None},
-            "pipeline": self.pipeline.describe() if self.pipeline else None,
+            **({"pipeline": self.pipeline.describe()} if self.pipeline else {}),
         }
-        return {k: v for k, v in described.items() if v is not None}
 
 
 class ServicesMixin(BackendParts):
-    """The service, service instance and service pipeline operations of `ProtonBackend`."""
+    """The service operations of `ProtonBackend`."""
 
-    services: dict[str, Service]
-    instance_order: OrderedIndex
-    instance_client_tokens: ClientTokens
+    services: dict[str, Service] = stored(dict)
 
     # -- finding things, with their status brought up to date ----------------------------
 
     def service(self, name: str) -> Service:
         service = self.services.get(name)
-        if service is not None and self.sync_service(service) == DELETED:
+        if service is not None and self.refresh_service(service) == DELETED:
             service = None
         if service is None:
             raise ResourceNotFoundException(f"The service {name} was not found.")
         return service
 
-    def service_instance(self, service_name: str, name: str) -> ServiceInstance:
-        return self.service(service_name).instance(name)
+    def live_services(self) -> list[Service]:
+        """Every service, brought up to date; those whose deletion has finished are gone."""
+        return live(self.services, self.service)
 
-    def _forget(self, service: Service, instance: ServiceInstance) -> None:
-        del service.instances[instance.name]
-        self.instance_order.remove(instance.order)
-        self.drop_tags(instance.arn)
-
-    def sync_service(self, service: Service) -> str:
+    def refresh_service(self, service: Service) -> str:
         """Bring the instances, the pipeline and the service's derived status up to date,
         and tell EventBridge when the status changed."""
-        status = self._sync_service(service)
+        status = self._refresh_service(service)
         service.report_status("DELETED" if status == DELETED else status)  # events' word
         return status
 
-    def _sync_service(self, service: Service) -> str:
+    def _refresh_service(self, service: Service) -> str:
         if service.deletion is not None:
             deletion_status = service.deletion.status or DELETING
             if deletion_status == DELETE_FAILED:
@@ -236,23 +148,23 @@ class ServicesMixin(BackendParts):
                 service.status_message = getattr(service.deletion, "message", None)
             if deletion_status == DELETED:
                 for resource in self._deployed_parts(service):
-                    self.sync_deployable(resource)  # their stacks go (provisioning)
+                    self.refresh_deployable(resource)  # their stacks go (provisioning)
                 for instance in list(service.instances.values()):
-                    self._forget(service, instance)
+                    self.forget_instance(service, instance)
                 del self.services[service.name]
                 self.drop_tags(service.arn)
                 self.deletions.remember(service.arn, {})  # a retry once done answers empty
                 self.forget_service_sync(service.name)
                 return DELETED
             for resource in self._deployed_parts(service):
-                self.sync_deployable(resource)
+                self.refresh_deployable(resource)
             return service.status
         for instance in list(service.instances.values()):
-            if self.sync_deployable(instance) == DELETED:
-                self._forget(service, instance)
+            if self.refresh_deployable(instance) == DELETED:
+                self.forget_instance(service, instance)
         if service.pipeline is not None:
             self._cancel_pipeline_after_failed_instances(service)
-            self.sync_deployable(service.pipeline)
+            self.refresh_deployable(service.pipeline)
         if service.phase is not None:
             self._settle_phase(service)
         return service.status
@@ -283,8 +195,8 @@ class ServicesMixin(BackendParts):
 
     def _cancel_pipeline_after_failed_instances(self, service: Service) -> None:
         """When an instance fails to deploy during creation, AWS fails the pending pipeline
-        deployment too (seen in aws-proton-cloudformation-sample-templates issue 47): the
-        pipeline deployment of a creation, which waits for the instances, ends FAILED instead
+        deployment too, with the message below (as a user of AWS's sample templates reported
+        it): the pipeline deployment of a creation, which waits for the instances, ends FAILED instead
         of SUCCEEDED once one of them failed. Runs before the pipeline takes in its outcome."""
         pipeline = service.pipeline
         deployment = self.current_deployment(pipeline) if pipeline is not None else None
@@ -316,93 +228,6 @@ class ServicesMixin(BackendParts):
                     f"{component.name} attached: detach it first."
                 )
 
-    def instances_in_environment(self, environment_name: str) -> list[str]:
-        """`service/instance` names of the instances that run in an environment; a deletion
-        that has finished (seen first) no longer counts."""
-        for service in list(self.services.values()):
-            self.sync_service(service)
-        return [
-            f"{s.name}/{i.name}"
-            for s in list(self.services.values())
-            for i in list(s.instances.values())
-            if i.environment_name == environment_name
-        ]
-
-    # -- checks shared by create and update ----------------------------------------------
-
-    def check_pipeline_roles(self) -> None:
-        settings = self.account_settings
-        if not any(
-            settings.get(member)
-            for member in (
-                "pipelineServiceRoleArn",
-                "pipelineCodebuildRoleArn",
-                "pipelineProvisioningRepository",
-            )
-        ):
-            raise ValidationException(PIPELINE_ROLES_MISSING)
-
-    def _placeable(self, version: TemplateVersion, placement: InstanceSpec) -> None:
-        """The instance's environment exists, is not being deleted, and runs a template the
-        version is compatible with."""
-        environment = self.environment(placement.environment)
-        if environment.deletion is not None:
-            raise ConflictException(
-                f"The environment {environment.name} is being deleted; instance "
-                f"{placement.name} can't be placed in it."
-            )
-        if not version.compatible_with(
-            environment.template_name, environment.template_major_version
-        ):
-            raise ValidationException(
-                f"Service template version {version.template_name}:{version.major}."
-                f"{version.minor} is not compatible with environment {environment.name} "
-                f"(environment template {environment.template_name}, major version "
-                f"{environment.template_major_version})."
-            )
-
-    def _inherited_tags(
-        self, parent_arn: str, own: Optional[list[dict[str, str]]]
-    ) -> list[dict[str, str]]:
-        """A child's user tags: its parent's, then its own (own wins); above the limit the
-        inherited ones are dropped first."""
-        mine = {t["key"]: t["value"] for t in own or []}
-        parent = {
-            k: v
-            for k, v in self.tagger.get_tag_dict_for_resource(parent_arn).items()
-            if not k.lower().startswith("aws:") and k not in mine
-        }
-        room = max(0, MAX_USER_TAGS - len(mine))
-        inherited = dict(list(parent.items())[:room])
-        return [{"key": k, "value": v} for k, v in {**inherited, **mine}.items()]
-
-    def _new_instance(
-        self,
-        service: Service,
-        placement: InstanceSpec,
-        version: TemplateVersion,
-        spec: str,
-        at: datetime.datetime,
-        tags: Optional[list[dict[str, str]]] = None,
-        client_token: Optional[str] = None,
-    ) -> ServiceInstance:
-        instance = ServiceInstance(
-            service, placement.name, placement.environment, version, spec, at, client_token
-        )
-        environment = self.environment(placement.environment)
-        managed = {
-            "aws:proton:account": self.account_id,
-            "aws:proton:template": self.template(version.template_name, SERVICE).arn,
-            "aws:proton:service": service.arn,
-            "aws:proton:environment": environment.arn,
-            "aws:proton:service-instance": instance.arn,
-        }
-        self.add_tags(instance.arn, self._inherited_tags(service.arn, tags), managed)
-        self.start_deployment(instance, instance.state(), at=at)
-        service.instances[instance.name] = instance
-        self.instance_order.add(instance.order, instance)
-        return instance
-
     def _service_version(self, service: Service) -> TemplateVersion:
         template = self.template(service.template_name, SERVICE)
         try:
@@ -427,26 +252,10 @@ class ServicesMixin(BackendParts):
         branch_name: Optional[str] = None,
         tags: Optional[list[dict[str, str]]] = None,
     ) -> dict[str, Any]:
-        request = fingerprint(
-            name,
-            template_name,
-            template_major_version,
-            spec,
-            template_minor_version,
-            description,
-            repository_connection_arn,
-            repository_id,
-            branch_name,
-            tags,
-        )
-        if name in self.services:
-            try:
-                existing = self.service(name)
-            except ResourceNotFoundException:
-                pass
-            else:
-                label = f"service {name}"
-                return {"service": idempotent_create(existing, request, label).describe()}
+        request = fingerprint(locals())
+        existing = found(self.service, name)
+        if existing is not None:
+            return {"service": idempotent_create(existing, request, f"service {name}").describe()}
         template = self.template(template_name, SERVICE)
         version = self.published_version(template, template_major_version, template_minor_version)
         repository = {
@@ -454,42 +263,7 @@ class ServicesMixin(BackendParts):
             "repositoryId": repository_id,
             "branchName": branch_name,
         }
-        has_pipeline = template.provisioning is None
-        given = sorted(k for k, v in repository.items() if v is not None)
-        if has_pipeline and len(given) != 3:
-            raise ValidationException(
-                f"Service template {template_name} includes a pipeline: specify "
-                "repositoryConnectionArn, repositoryId and branchName."
-            )
-        if not has_pipeline and given:
-            raise ValidationException(
-                f"Service template {template_name} has no pipeline "
-                f"(pipelineProvisioning CUSTOMER_MANAGED): don't specify {', '.join(given)}."
-            )
-        parsed = parse_service_spec(spec)
-        if parsed.pipeline is not None and not has_pipeline:
-            raise ValidationException(
-                f"Service template {template_name} has no pipeline: the spec can't have a "
-                "pipeline section."
-            )
-        if has_pipeline:
-            self.check_pipeline_roles()
-        for placement in parsed.instances:
-            self._placeable(version, placement)
-        provisioning.check_service_spec(version, parsed, pipeline=has_pipeline)
-        enforce_quota(
-            "services",
-            len(self.services),
-            f"Account {self.account_id}",
-            f"services in {self.region_name}",
-        )
-        enforce_quota(
-            "service_instances_per_service",
-            0,
-            f"Service {name}",
-            "service instances",
-            adding=len(parsed.instances),
-        )
+        parsed = self._check_new_service(name, template, version, spec, repository)
         now = utcnow()
         service = Service(
             name,
@@ -510,15 +284,61 @@ class ServicesMixin(BackendParts):
         self.add_tags(service.arn, tags, managed)
         self.services[name] = service
         for placement in parsed.instances:
-            instance = self._new_instance(service, placement, version, spec, now)
-            service.phase_deployments.append((instance, instance.last_attempted_deployment_id))
-        if has_pipeline:
+            service.awaits(self.new_instance(service, placement, version, spec, now))
+        if template.provisioning is None:  # the template has a pipeline
             pipeline = ServicePipeline(service, version, now)
             self.start_deployment(pipeline, pipeline.state(), at=now)
             service.pipeline = pipeline
-            service.phase_deployments.append((pipeline, pipeline.last_attempted_deployment_id))
+            service.awaits(pipeline)
         service.report_status()
         return {"service": service.describe()}
+
+    def _check_new_service(
+        self,
+        name: str,
+        template: Template,
+        version: TemplateVersion,
+        spec: str,
+        repository: dict[str, Optional[str]],
+    ) -> ServiceSpec:
+        """CreateService's checks, in order; the parsed spec."""
+        has_pipeline = template.provisioning is None
+        given = sorted(k for k, v in repository.items() if v is not None)
+        if has_pipeline and len(given) != 3:
+            raise ValidationException(
+                f"Service template {template.name} includes a pipeline: specify "
+                "repositoryConnectionArn, repositoryId and branchName."
+            )
+        if not has_pipeline and given:
+            raise ValidationException(
+                f"Service template {template.name} has no pipeline "
+                f"(pipelineProvisioning CUSTOMER_MANAGED): don't specify {', '.join(given)}."
+            )
+        parsed = parse_service_spec(spec)
+        if parsed.pipeline is not None and not has_pipeline:
+            raise ValidationException(
+                f"Service template {template.name} has no pipeline: the spec can't have a "
+                "pipeline section."
+            )
+        if has_pipeline:
+            self.check_pipeline_roles()
+        for placement in parsed.instances:
+            self.check_placeable(version, placement)
+        provisioning.check_service_spec(version, parsed, pipeline=has_pipeline)
+        enforce_quota(
+            "services",
+            len(self.services),
+            f"Account {self.account_id}",
+            f"services in {self.region_name}",
+        )
+        enforce_quota(
+            "service_instances_per_service",
+            0,
+            f"Service {name}",
+            "service instances",
+            adding=len(parsed.instances),
+        )
+        return parsed
 
     def get_service(self, name: str) -> dict[str, Any]:
         service = self.services.get(name)
@@ -533,13 +353,7 @@ class ServicesMixin(BackendParts):
 
     @paged("services")
     def list_services(self) -> Selection:
-        chosen = []
-        for name in list(self.services):
-            try:
-                chosen.append(((name,), self.service(name)))
-            except ResourceNotFoundException:
-                continue
-        return OrderedIndex(chosen), None
+        return OrderedIndex(((s.name,), s) for s in self.live_services()), None
 
     def update_service(
         self, name: str, description: Optional[str] = None, spec: Optional[str] = None
@@ -553,7 +367,41 @@ class ServicesMixin(BackendParts):
                 service.last_modified_at = utcnow()
                 service.modified = True
             return {"service": service.describe()}
+        parsed, version, added, removed = self._check_service_update(service, spec)
+        now = utcnow()
+        service.phase, service.phase_deployments = "UPDATE", []
+        service.status, service.status_message = "UPDATE_IN_PROGRESS", None
+        service.spec, service.document = parsed.text, parsed.document
+        service.last_modified_at = now
+        service.modified = True
+        if description is not None:
+            service.description = description
+        for instance in removed:
+            self.start_deletion(instance)
+        if removed:
+            names = ", ".join(i.name for i in removed)
+            self.block_sync(name, None, f"Manual removal of service instance(s) {names}")
+        for placement in added:
+            service.awaits(self.new_instance(service, placement, version, parsed.text, now))
         pipeline = service.pipeline
+        if pipeline is not None:
+            # A pipeline deployment's environmentName: the first instance's of the spec.
+            service.first_environment = parsed.instances[0].environment
+            pipeline.environment_name = service.first_environment
+            target = {**pipeline.state(), "spec": parsed.text}
+            self.start_deployment(pipeline, target, at=now)
+            service.awaits(pipeline)
+        service.report_status()
+        # Like CreateService's, the answer shows the operation started: UPDATE_IN_PROGRESS
+        # (AWS's example in ag-svc-update); the next read sees how far it got.
+        return {"service": service.describe()}
+
+    def _check_service_update(
+        self, service: Service, spec: str
+    ) -> tuple[ServiceSpec, TemplateVersion, list[InstanceSpec], list[ServiceInstance]]:
+        """UpdateService's checks of a new spec, in order; the parsed spec, the version new
+        instances get, the instances to add and those to remove."""
+        name, pipeline = service.name, service.pipeline
         if service.in_progress or (pipeline is not None and pipeline.deployment_status in BUSY):
             raise ConflictException(
                 f"The service {name} is {service.status}"
@@ -571,27 +419,12 @@ class ServicesMixin(BackendParts):
                 f"UpdateService can't change the pipeline inputs of service {name}; use "
                 "UpdateServicePipeline."
             )
-        kept, added = [], []
-        for placement in parsed.instances:
-            instance = service.instances.get(placement.name)
-            if instance is None:
-                added.append(placement)
-                continue
-            listed, deployed = current.instance(placement.name), running.instance(placement.name)
-            allowed = [i.inputs for i in (listed, deployed) if i is not None]
-            if placement.environment != instance.environment_name or (
-                placement.inputs not in allowed
-            ):
-                raise ValidationException(
-                    f"UpdateService can't change the environment or inputs of the existing "
-                    f"instance {placement.name}; use UpdateServiceInstance."
-                )
-            kept.append(placement.name)
+        kept, added = self._kept_and_added(service, parsed, (current, running))
         removed = [i for n, i in service.instances.items() if n not in kept]
         self._check_no_component(service, removed)
         version = self._service_version(service)
         for placement in added:
-            self._placeable(version, placement)
+            self.check_placeable(version, placement)
         provisioning.check_service_spec(version, parsed, pipeline=service.pipeline is not None)
         for instance in removed:
             self.check_not_busy(instance, "deleting")
@@ -602,33 +435,30 @@ class ServicesMixin(BackendParts):
                 f"{get_quota('service_instances_per_service')} service instances "
                 "(service_instances_per_service)."
             )
-        now = utcnow()
-        service.phase, service.phase_deployments = "UPDATE", []
-        service.status, service.status_message = "UPDATE_IN_PROGRESS", None
-        service.spec, service.document = parsed.text, parsed.document
-        service.last_modified_at = now
-        service.modified = True
-        if description is not None:
-            service.description = description
-        for instance in removed:
-            self.start_deletion(instance)
-        if removed:
-            names = ", ".join(i.name for i in removed)
-            self.block_sync(name, None, f"Manual removal of service instance(s) {names}")
-        for placement in added:
-            instance = self._new_instance(service, placement, version, parsed.text, now)
-            service.phase_deployments.append((instance, instance.last_attempted_deployment_id))
-        if pipeline is not None:
-            # A pipeline deployment's environmentName: the first instance's of the spec.
-            service.first_environment = parsed.instances[0].environment
-            pipeline.environment_name = service.first_environment
-            target = {**pipeline.state(), "spec": parsed.text}
-            self.start_deployment(pipeline, target, at=now)
-            service.phase_deployments.append((pipeline, pipeline.last_attempted_deployment_id))
-        service.report_status()
-        # Like CreateService's, the answer shows the operation started: UPDATE_IN_PROGRESS
-        # (AWS's example in ag-svc-update); the next read sees how far it got.
-        return {"service": service.describe()}
+        return parsed, version, added, removed
+
+    def _kept_and_added(
+        self, service: Service, parsed: ServiceSpec, before: tuple[ServiceSpec, ServiceSpec]
+    ) -> tuple[list[str], list[InstanceSpec]]:
+        """The names of the instances a new spec keeps, and the instances it adds. A kept
+        instance keeps its environment and inputs: those of the service's spec or those it
+        runs with (`before`)."""
+        kept, added = [], []
+        for placement in parsed.instances:
+            instance = service.instances.get(placement.name)
+            if instance is None:
+                added.append(placement)
+                continue
+            allowed = [s.instance(placement.name) for s in before]
+            if placement.environment != instance.environment_name or (
+                placement.inputs not in [i.inputs for i in allowed if i is not None]
+            ):
+                raise ValidationException(
+                    f"UpdateService can't change the environment or inputs of the existing "
+                    f"instance {placement.name}; use UpdateServiceInstance."
+                )
+            kept.append(placement.name)
+        return kept, added
 
     def _running_spec(self, service: Service, current: ServiceSpec) -> ServiceSpec:
         """The service's spec as its parts run it: each instance with the inputs of its
@@ -668,359 +498,3 @@ class ServicesMixin(BackendParts):
             resource.deployment_status = DELETING
         service.report_status()
         return {"service": service.describe()}
-
-    # -- service instances --------------------------------------------------------------
-
-    def create_service_instance(
-        self,
-        name: str,
-        service_name: str,
-        spec: str,
-        template_major_version: Optional[str] = None,
-        template_minor_version: Optional[str] = None,
-        tags: Optional[list[dict[str, str]]] = None,
-        client_token: Optional[str] = None,
-    ) -> dict[str, Any]:
-        service = self.service(service_name)
-        request = fingerprint(
-            "create",
-            name,
-            service_name,
-            spec,
-            template_major_version,
-            template_minor_version,
-            tags,
-        )
-        original = self.instance_client_tokens.replay(client_token, request)
-        if original is not None and original in service.instances:
-            return {"serviceInstance": service.instances[original].describe()}
-        if name in service.instances:
-            raise ConflictException(f"The service {service_name} already has an instance {name}.")
-        if service.in_progress or service.deletion is not None:
-            raise ConflictException(
-                f"The service {service_name} is {service.status}; wait for it to finish before "
-                "adding an instance."
-            )
-        placement = parse_service_spec(spec).instance(name)
-        if placement is None:
-            raise ValidationException(
-                f"The spec must list the instance {name} under instances, with its environment."
-            )
-        template = self.template(service.template_name, SERVICE)
-        if template_major_version is None:
-            recommended = template.recommended_version()
-            if recommended is None:
-                raise ValidationException(
-                    f"Service template {template.name} has no published version."
-                )
-            version = recommended
-        else:
-            version = self.published_version(
-                template, template_major_version, template_minor_version
-            )
-        self._placeable(version, placement)
-        provisioning.check_service_spec(version, spec, instances=[name], pipeline=False)
-        if len(service.instances) >= get_quota("service_instances_per_service"):
-            raise ValidationException(
-                f"Service {service_name} has reached its quota of "
-                f"{get_quota('service_instances_per_service')} service instances "
-                "(service_instances_per_service)."
-            )
-        instance = self._new_instance(
-            service, placement, version, spec, utcnow(), tags, client_token
-        )
-        self.instance_client_tokens.remember(client_token, request, name)
-        self.block_sync(service_name, name, f"Manual creation of service instance {name}")
-        return {"serviceInstance": instance.describe()}
-
-    def get_service_instance(self, name: str, service_name: str) -> dict[str, Any]:
-        service = self.services.get(service_name)
-        instance = service.instances.get(name) if service else None
-        if instance is not None:
-            self.advance_deployable(instance)
-        return {"serviceInstance": self.service_instance(service_name, name).describe()}
-
-    def list_service_instances(
-        self,
-        service_name: Optional[str] = None,
-        filters: Optional[list[dict[str, str]]] = None,
-        sort_by: Optional[str] = None,
-        sort_order: Optional[str] = None,
-        max_results: Optional[int] = None,
-        next_token: Optional[str] = None,
-    ) -> dict[str, Any]:
-        if service_name is not None:
-            self.service(service_name)
-        if next_token is None or sort_by not in (None, "serviceName"):
-            # Every service up to date ahead of a first page, and of every page whose order
-            # is built from the instances' state. Later pages in the serviceName order bring
-            # up to date only the instances they go through (`_current`): syncing every
-            # service on every page made a full listing grow with N².
-            for service in list(self.services.values()):
-                self.sync_service(service)
-        return self._list_service_instances(
-            max_results=max_results,
-            next_token=next_token,
-            service_name=service_name,
-            filters=filters or [],
-            sort_by=sort_by or "serviceName",
-            sort_order=sort_order or "ASCENDING",
-        )
-
-    @paged("serviceInstances")
-    def _list_service_instances(
-        self,
-        service_name: Optional[str],
-        filters: list[dict[str, str]],
-        sort_by: str,
-        sort_order: str,
-    ) -> Selection:
-        keep = self._current(instance_filter(self, service_name, filters))
-        descending = sort_order == "DESCENDING"
-        if sort_by == "serviceName" and not descending:
-            return self.instance_order, keep
-        field = SORT_FIELDS[sort_by]
-        index = OrderedIndex(
-            (((*_sortable(getattr(i, field)), i.service_name, i.name)), i)
-            for i in self.instance_order.items
-        )
-        index.descending = descending
-        return index, keep
-
-    def _current(self, keep: Any) -> Any:
-        """`keep` (or None) for an instance brought up to date first; False once it is
-        deleted: it leaves the index at the next sync of its service, not while a page walks
-        the index."""
-
-        def current(instance: ServiceInstance) -> bool:
-            return self.sync_deployable(instance) != DELETED and (keep is None or keep(instance))
-
-        return current
-
-    def update_service_instance(
-        self,
-        name: str,
-        service_name: str,
-        deployment_type: str,
-        spec: Optional[str] = None,
-        template_major_version: Optional[str] = None,
-        template_minor_version: Optional[str] = None,
-        client_token: Optional[str] = None,
-    ) -> dict[str, Any]:
-        service = self.service(service_name)
-        instance = service.instance(name)
-        request = fingerprint(
-            "update",
-            name,
-            service_name,
-            deployment_type,
-            spec,
-            template_major_version,
-            template_minor_version,
-        )
-        if self.instance_client_tokens.replay(client_token, request) is not None:
-            return {"serviceInstance": instance.describe()}
-        if service.deletion is not None:
-            raise ConflictException(f"The service {service_name} is {service.status}.")
-        self.check_not_busy(instance, "updating")
-        component = self.component_of(service_name, name)
-        if component is not None and self.sync_deployable(component) in BUSY:
-            raise ConflictException(
-                f"The component {component.name} of service instance {service_name}/{name} is "
-                f"{component.deployment_status}; wait for it to finish."
-            )
-        new_spec = instance.spec
-        if spec is not None and deployment_type != "NONE":  # NONE deploys nothing: ignored
-            current = parse_service_spec(instance.spec or "", need_instances=False)
-            parsed = with_current_values(parse_service_spec(spec), current)
-            placement = parsed.instance(name)
-            if placement is None or placement.environment != instance.environment_name:
-                raise ValidationException(
-                    f"The spec must list the instance {name} under instances, in its "
-                    f"environment {instance.environment_name}."
-                )
-            new_spec = parsed.text
-        target = self.target_version(
-            instance, SERVICE, deployment_type, template_major_version, template_minor_version
-        )
-        if target is not None:
-            provisioning.check_service_spec(target, new_spec, instances=[name], pipeline=False)
-            environment = self.environment(instance.environment_name)
-            if not target.compatible_with(
-                environment.template_name, environment.template_major_version
-            ):
-                raise ValidationException(
-                    f"Service template version {target.template_name}:{target.major}."
-                    f"{target.minor} is not compatible with environment {environment.name}."
-                )
-            self.start_deployment(instance, target.deployment_state(new_spec))
-            self.block_sync(service_name, name, f"Manual update of service instance {name}")
-        instance.last_client_request_token = client_token or instance.last_client_request_token
-        self.instance_client_tokens.remember(client_token, request, name)
-        return {"serviceInstance": instance.describe()}
-
-    def cancel_service_instance_deployment(
-        self, service_instance_name: str, service_name: str
-    ) -> dict[str, Any]:
-        instance = self.service_instance(service_name, service_instance_name)
-        self.cancel_deployment(instance)
-        return {"serviceInstance": instance.describe()}
-
-    def list_service_instance_outputs(
-        self,
-        service_instance_name: str,
-        service_name: str,
-        deployment_id: Optional[str] = None,
-        next_token: Optional[str] = None,
-    ) -> dict[str, Any]:
-        instance = self.service_instance(service_name, service_instance_name)
-        return self.outputs_of(instance, deployment_id)
-
-    def list_service_instance_provisioned_resources(
-        self, service_instance_name: str, service_name: str, next_token: Optional[str] = None
-    ) -> dict[str, Any]:
-        instance = self.service_instance(service_name, service_instance_name)
-        return {"provisionedResources": list(instance.provisioned_resources)}
-
-    # -- pipelines ----------------------------------------------------------------------
-
-    def pipeline_of(self, service_name: str) -> ServicePipeline:
-        service = self.service(service_name)
-        if service.pipeline is None:
-            raise ResourceNotFoundException(f"The service {service_name} has no pipeline.")
-        return service.pipeline
-
-    def update_service_pipeline(
-        self,
-        service_name: str,
-        spec: str,
-        deployment_type: str,
-        template_major_version: Optional[str] = None,
-        template_minor_version: Optional[str] = None,
-    ) -> dict[str, Any]:
-        pipeline = self.pipeline_of(service_name)
-        service = self.services[service_name]
-        if service.in_progress or service.deletion is not None:
-            raise ConflictException(
-                f"The service {service_name} is {service.status}; wait for it to finish before "
-                "updating its pipeline."
-            )
-        self.check_not_busy(pipeline, "updating")
-        if deployment_type != "NONE":  # NONE deploys nothing: the spec is ignored
-            current = parse_service_spec(pipeline.spec or "", need_instances=False)
-            spec = with_current_values(parse_service_spec(spec, need_instances=False), current).text
-        self.check_pipeline_roles()
-        target = self.target_version(
-            pipeline, SERVICE, deployment_type, template_major_version, template_minor_version
-        )
-        if target is not None:
-            provisioning.check_service_spec(target, spec, instances=[])
-            self.start_deployment(pipeline, target.deployment_state(spec))
-        return {"pipeline": pipeline.describe()}
-
-    def cancel_service_pipeline_deployment(self, service_name: str) -> dict[str, Any]:
-        pipeline = self.pipeline_of(service_name)
-        self.cancel_deployment(pipeline)
-        return {"pipeline": pipeline.describe()}
-
-    def list_service_pipeline_outputs(
-        self,
-        service_name: str,
-        deployment_id: Optional[str] = None,
-        next_token: Optional[str] = None,
-    ) -> dict[str, Any]:
-        return self.outputs_of(self.pipeline_of(service_name), deployment_id)
-
-    def list_service_pipeline_provisioned_resources(
-        self, service_name: str, next_token: Optional[str] = None
-    ) -> dict[str, Any]:
-        pipeline = self.pipeline_of(service_name)
-        return {"provisionedResources": list(pipeline.provisioned_resources)}
-
-
-#: ListServiceInstances' sortBy values and the attribute each sorts by.
-SORT_FIELDS = {
-    "name": "name",
-    "deploymentStatus": "deployment_status",
-    "templateName": "template_name",
-    "serviceName": "service_name",
-    "environmentName": "environment_name",
-    "lastDeploymentAttemptedAt": "last_deployment_attempted_at",
-    "createdAt": "created_at",
-}
-#: ListServiceInstances' filter keys that compare a string, and the attribute they compare.
-STRING_FILTERS = {
-    "name": "name",
-    "deploymentStatus": "deployment_status",
-    "templateName": "template_name",
-    "serviceName": "service_name",
-    "environmentName": "environment_name",
-}
-DATE_FILTERS = {
-    "lastDeploymentAttemptedAtBefore": ("last_deployment_attempted_at", -1),
-    "lastDeploymentAttemptedAtAfter": ("last_deployment_attempted_at", 1),
-    "createdAtBefore": ("created_at", -1),
-    "createdAtAfter": ("created_at", 1),
-}
-
-
-def _sortable(value: Any) -> tuple[Any, ...]:
-    return (instant(value),) if isinstance(value, datetime.datetime) else (value,)
-
-
-def _moment(key: str, value: str) -> float:
-    text = value.strip()
-    try:
-        moment = datetime.datetime.fromisoformat(text.replace("Z", "+00:00").replace("z", "+00:00"))
-    except ValueError:
-        moment = None
-    if moment is None or not text.upper().endswith("Z") and moment.tzinfo is None:
-        raise ValidationException(
-            f"Filter {key} needs a date and time in RFC 3339 format, e.g. "
-            f"1985-04-12T23:20:50.52Z, not '{value}'."
-        )
-    return moment.timestamp()
-
-
-def instance_filter(
-    backend: ServicesMixin, service_name: Optional[str], filters: list[dict[str, str]]
-) -> Any:
-    """The predicate of ListServiceInstances: the same key ORed, different keys ANDed."""
-    wanted: dict[str, list[Any]] = {}
-    for entry in filters:
-        key, value = entry.get("key"), entry.get("value")
-        if key is None or value is None:
-            raise ValidationException("Each filter needs a key and a value.")
-        if key in DATE_FILTERS:
-            wanted.setdefault(key, []).append(_moment(key, value))
-        else:
-            wanted.setdefault(key, []).append(value)
-    if service_name is not None:  # ANDed with any serviceName filter
-        given = wanted.get("serviceName")
-        wanted["serviceName"] = [service_name] if given is None or service_name in given else []
-
-    def version_status(instance: ServiceInstance) -> Optional[str]:
-        template = backend.service_templates.get(instance.template_name)
-        version = (
-            template.version(instance.template_major_version, instance.template_minor_version)
-            if template
-            else None
-        )
-        return version.status if version else None
-
-    def keep(instance: ServiceInstance) -> bool:
-        for key, values in wanted.items():
-            if key in STRING_FILTERS:
-                if getattr(instance, STRING_FILTERS[key]) not in values:
-                    return False
-            elif key == "deployedTemplateVersionStatus":
-                if version_status(instance) not in values:
-                    return False
-            else:
-                field, sign = DATE_FILTERS[key]
-                moment = instant(getattr(instance, field))
-                if not any((moment - v) * sign > 0 for v in values):
-                    return False
-        return True
-
-    return keep if wanted else None

@@ -4,11 +4,13 @@ per account and Region. A template with a pipeline can't be used until one is se
 from typing import Any, Optional
 
 from ..exceptions import ValidationException
-from .base import BackendParts
+from .parts import BackendParts, stored
 
 
 class SettingsMixin(BackendParts):
     """GetAccountSettings and UpdateAccountSettings of `ProtonBackend`."""
+
+    account_settings: dict[str, Any] = stored(dict)
 
     def get_account_settings(self) -> dict[str, Any]:
         return {"accountSettings": dict(self.account_settings)}

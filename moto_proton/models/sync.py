@@ -17,8 +17,9 @@ from moto.moto_api._internal import mock_random
 
 from ..exceptions import ConflictException, ResourceNotFoundException, ValidationException
 from ..yaml_documents import YamlFault, read_yaml
-from .base import BackendParts
-from .templates import KINDS, TemplateKind
+from .describing import described
+from .parts import BackendParts, stored
+from .templates import KINDS, Template, TemplateKind
 
 TEMPLATE_TYPES = {
     "ENVIRONMENT": KINDS["environment-template"],
@@ -42,15 +43,8 @@ class TemplateSyncConfig:
         return f"{self.template_type.lower()} template {self.template_name}"
 
     def describe(self) -> dict[str, Any]:
-        described = {
-            "templateName": self.template_name,
-            "templateType": self.template_type,
-            "repositoryName": self.repository_name,
-            "repositoryProvider": self.repository_provider,
-            "branch": self.branch,
-            "subdirectory": self.subdirectory,
-        }
-        return {k: v for k, v in described.items() if v is not None}
+        members = "templateName templateType repositoryName repositoryProvider branch subdirectory"
+        return described(self, members)
 
 
 @dataclasses.dataclass
@@ -88,29 +82,20 @@ class SyncBlocker:
     resolved_reason: Optional[str] = None
 
     def describe(self) -> dict[str, Any]:
-        described = {
-            "id": self.id,
-            "type": "AUTOMATED",
-            "status": self.status,
-            "createdReason": self.created_reason,
-            "createdAt": self.created_at,
-            "contexts": self.contexts,
-            "resolvedAt": self.resolved_at,
-            "resolvedReason": self.resolved_reason,
-        }
-        return {k: v for k, v in described.items() if v is not None}
+        members = "id type status createdReason createdAt contexts resolvedAt resolvedReason"
+        return described(self, members, type="AUTOMATED")
 
 
 class SyncMixin(BackendParts):
     """Sync configurations, blockers and sync status of `ProtonBackend`."""
 
-    template_sync_configs: dict[tuple[str, str], TemplateSyncConfig]
-    service_sync_configs: dict[str, ServiceSyncConfig]
-    sync_blockers: dict[str, SyncBlocker]
+    template_sync_configs: dict[tuple[str, str], TemplateSyncConfig] = stored(dict)
+    service_sync_configs: dict[str, ServiceSyncConfig] = stored(dict)
+    sync_blockers: dict[str, SyncBlocker] = stored(dict)
     #: Sync attempts: by (templateType, templateName, major), and by (provider, repository,
     #: branch, syncType); newest last.
-    template_sync_attempts: dict[tuple[str, str, str], list[dict[str, Any]]]
-    repository_sync_attempts: dict[tuple[str, str, str, str], list[dict[str, Any]]]
+    template_sync_attempts: dict[tuple[str, str, str], list[dict[str, Any]]] = stored(dict)
+    repository_sync_attempts: dict[tuple[str, str, str, str], list[dict[str, Any]]] = stored(dict)
 
     def sync_configs(self) -> list[Any]:
         return [*self.template_sync_configs.values(), *self.service_sync_configs.values()]
@@ -441,18 +426,7 @@ class SyncMixin(BackendParts):
         }
         made: list[dict[str, str]] = []
         try:
-            if not major.isdigit():
-                raise ValidationException(f"{root} is not a v<major> directory.")
-            request: dict[str, Any] = {
-                "template_name": config.template_name,
-                "source": {"s3": {"bucket": "proton-template-sync", "key": root}},
-                "description": f"Synced from {config.repository_name}@{sha[:7]}",
-            }
-            if kind.name == "service":
-                request.update(self._registration(root, files))
-            if any(v.major == major for v in template.versions.values()):
-                request["major_version"] = major
-            created = self._create_template_version(kind, **request)[kind.version_key]
+            created = self._synced_version(config, kind, template, root, major, files, sha)
             made.append(
                 {
                     "templateName": config.template_name,
@@ -478,6 +452,31 @@ class SyncMixin(BackendParts):
             attempt["events"].append({"event": str(error), "time": now, "type": "SYNC_FAILED"})
         self.template_sync_attempts.setdefault(key, []).append(attempt)
         return made
+
+    def _synced_version(
+        self,
+        config: TemplateSyncConfig,
+        kind: TemplateKind,
+        template: Template,
+        root: str,
+        major: str,
+        files: dict[str, str],
+        sha: str,
+    ) -> dict[str, Any]:
+        """The new version a commit's `v<major>` directory (`root`) makes, as described."""
+        if not major.isdigit():
+            raise ValidationException(f"{root} is not a v<major> directory.")
+        request: dict[str, Any] = {
+            "template_name": config.template_name,
+            "source": {"s3": {"bucket": "proton-template-sync", "key": root}},
+            "description": f"Synced from {config.repository_name}@{sha[:7]}",
+        }
+        if kind.name == "service":
+            request.update(self._registration(root, files))
+        if any(v.major == major for v in template.versions.values()):
+            request["major_version"] = major
+        created: dict[str, Any] = self.create_template_version(kind, **request)[kind.version_key]
+        return created
 
     def _registration(self, root: str, files: dict[str, str]) -> dict[str, Any]:
         """compatibleEnvironmentTemplates (and component sources) of a synced service

@@ -12,7 +12,8 @@ from typing import TYPE_CHECKING, Any, Optional
 from moto.utilities.tagging_service import TaggingService
 
 from ..exceptions import ResourceNotFoundException, ValidationException
-from .base import BackendParts, OrderedIndex, Selection, paged
+from .paging import OrderedIndex, Selection, paged
+from .parts import BackendParts, stored
 
 if TYPE_CHECKING:
     pass
@@ -57,6 +58,8 @@ def check_tags(tags: Optional[list[dict[str, str]]]) -> None:
 
 class TagsMixin(BackendParts):
     """The tagging operations of `ProtonBackend`, for every kind of Proton resource."""
+
+    tagger: TaggingService = stored(new_tagger)
 
     def add_tags(
         self,

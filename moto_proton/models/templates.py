@@ -16,12 +16,13 @@ from moto.core.utils import utcnow
 from moto.moto_api import state_manager
 from moto.moto_api._internal.managed_state_model import ManagedState
 
-from .. import provisioning
 from ..exceptions import ConflictException, ResourceNotFoundException, ValidationException
 from ..provisioning.events import status_change
 from ..quotas import enforce_quota
-from .base import BackendParts, OrderedIndex, Selection, paged
-from .idempotency import ClientTokens, fingerprint
+from .describing import described
+from .idempotency import fingerprint, idempotent_create
+from .paging import OrderedIndex, Selection, paged
+from .parts import BackendParts, stored
 
 REGISTERING, DRAFT, PUBLISHED = "REGISTRATION_IN_PROGRESS", "DRAFT", "PUBLISHED"
 REGISTRATION_FAILED = "REGISTRATION_FAILED"
@@ -129,22 +130,18 @@ class TemplateVersion(ManagedState):
         message = self.status_message
         if message is None and status in (DRAFT, PUBLISHED):
             message = ""  # AWS shows an empty statusMessage once a version is registered
-        described = {
-            "arn": self.arn,
-            "templateName": self.template_name,
-            "majorVersion": self.major,
-            "minorVersion": self.minor,
-            "recommendedMinorVersion": recommended_minor,
-            "status": status,
-            "statusMessage": message,
-            "description": self.description,
-            "compatibleEnvironmentTemplates": self.compatible_environment_templates,
-            "supportedComponentSources": self.supported_component_sources,
-            "schema": self.schema if status in (DRAFT, PUBLISHED) else None,
-            "createdAt": self.created_at,
-            "lastModifiedAt": self.last_modified_at,
-        }
-        return {k: v for k, v in described.items() if v is not None}
+        return described(
+            self,
+            "arn templateName majorVersion minorVersion recommendedMinorVersion status "
+            "statusMessage description compatibleEnvironmentTemplates supportedComponentSources "
+            "schema createdAt lastModifiedAt",
+            majorVersion=self.major,
+            minorVersion=self.minor,
+            recommendedMinorVersion=recommended_minor,
+            status=status,
+            statusMessage=message,
+            schema=self.schema if status in (DRAFT, PUBLISHED) else None,
+        )
 
 
 @dataclasses.dataclass
@@ -208,40 +205,24 @@ class Template:
     ) -> dict[str, Any]:
         return version.describe(self.recommended_minor(version.major), status)
 
+    def managed_tags(self, account_id: str) -> dict[str, str]:
+        """The `aws:proton:` tags of the template and of its versions."""
+        return {"aws:proton:account": account_id, "aws:proton:template": self.arn}
+
     def describe(self) -> dict[str, Any]:
         recommended = self.recommended_version()
-        described = {
-            "arn": self.arn,
-            "name": self.name,
-            "displayName": self.display_name,
-            "description": self.description,
-            "encryptionKey": self.encryption_key,
-            self.kind.provisioning_member: self.provisioning,
-            "recommendedVersion": f"{recommended.major}.{recommended.minor}"
-            if recommended
-            else None,
-            "createdAt": self.created_at,
-            "lastModifiedAt": self.last_modified_at,
-        }
-        return {k: v for k, v in described.items() if v is not None}
-
-
-def idempotent_create(existing: Any, request: str, label: str) -> Any:
-    """The resource a create without client token answers when `existing` has its name (AWS's
-    Welcome page): the same request, unmodified since, returns it; the same request after a
-    change is a ConflictException; other parameters are an idempotent parameter mismatch."""
-    if existing.created_with != request:
-        raise ValidationException(
-            f"Idempotent parameter mismatch: the {label} already exists with different parameters."
+        return described(
+            self,
+            f"arn name displayName description encryptionKey {self.kind.provisioning_member} "
+            "recommendedVersion createdAt lastModifiedAt",
+            **{self.kind.provisioning_member: self.provisioning},
+            recommendedVersion=f"{recommended.major}.{recommended.minor}" if recommended else None,
         )
-    if existing.modified:
-        raise ConflictException(f"The {label} already exists.")
-    return existing
 
 
 def missing_version(template: Template, major: str, minor: str) -> ResourceNotFoundException:
-    """The RNF of a template version that does not exist. For service templates, AWS's own
-    text (aws-proton-public-roadmap issue 79); environment templates keep the mock's."""
+    """The RNF of a template version that does not exist. For service templates, the text AWS
+    answers (as users quoted it); environment templates keep the mock's."""
     if template.kind is SERVICE:
         return ResourceNotFoundException(
             f"The requested service template version does not exist: {template.arn}:{major}.{minor}"
@@ -252,9 +233,11 @@ def missing_version(template: Template, major: str, minor: str) -> ResourceNotFo
 
 
 class TemplatesMixin(BackendParts):
-    """The template and template version operations of `ProtonBackend`, for both kinds."""
+    """The template operations of `ProtonBackend`, for both kinds, and finding templates and
+    their versions."""
 
-    template_version_client_tokens: ClientTokens
+    environment_templates: dict[str, Template] = stored(dict)
+    service_templates: dict[str, Template] = stored(dict)
 
     def templates_of(self, kind: TemplateKind) -> dict[str, Template]:
         return self.environment_templates if kind is ENVIRONMENT else self.service_templates
@@ -295,9 +278,6 @@ class TemplatesMixin(BackendParts):
             )
         return version
 
-    def template_managed_tags(self, template: Template) -> dict[str, str]:
-        return {"aws:proton:account": self.account_id, "aws:proton:template": template.arn}
-
     # -- templates, both kinds ------------------------------------------------------------
 
     def _create_template(
@@ -310,8 +290,8 @@ class TemplatesMixin(BackendParts):
         provisioning: Optional[str] = None,
         tags: Optional[list[dict[str, str]]] = None,
     ) -> dict[str, Any]:
+        request = fingerprint(locals())
         templates = self.templates_of(kind)
-        request = fingerprint(name, display_name, description, encryption_key, provisioning, tags)
         if name in templates:
             existing = idempotent_create(templates[name], request, f"{kind.label} {name}")
             return {kind.template_key: existing.describe()}
@@ -336,7 +316,7 @@ class TemplatesMixin(BackendParts):
             last_modified_at=now,
             created_with=request,
         )
-        self.add_tags(template.arn, tags, self.template_managed_tags(template))
+        self.add_tags(template.arn, tags, template.managed_tags(self.account_id))
         templates[name] = template
         template.status_changed(None, template.status)
         return {kind.template_key: template.describe()}
@@ -379,197 +359,6 @@ class TemplatesMixin(BackendParts):
     def _list_templates(self, kind: TemplateKind) -> Selection:
         return OrderedIndex(((t.name,), t) for t in self.templates_of(kind).values()), None
 
-    # -- versions, both kinds -------------------------------------------------------------
-
-    def _compatible_environment_templates(
-        self, compatible: Optional[list[dict[str, str]]]
-    ) -> Optional[list[dict[str, str]]]:
-        """Each named environment template must exist; duplicates are dropped."""
-        if compatible is None:
-            return None
-        unique: list[dict[str, str]] = []
-        for entry in compatible:
-            if entry["templateName"] not in self.environment_templates:
-                raise ValidationException(
-                    f"Compatible environment template {entry['templateName']} does not exist."
-                )
-            wanted = {"templateName": entry["templateName"], "majorVersion": entry["majorVersion"]}
-            if wanted not in unique:
-                unique.append(wanted)
-        return unique
-
-    def _create_template_version(
-        self,
-        kind: TemplateKind,
-        template_name: str,
-        source: dict[str, Any],
-        major_version: Optional[str] = None,
-        description: Optional[str] = None,
-        tags: Optional[list[dict[str, str]]] = None,
-        client_token: Optional[str] = None,
-        compatible_environment_templates: Optional[list[dict[str, str]]] = None,
-        supported_component_sources: Optional[list[str]] = None,
-    ) -> dict[str, Any]:
-        template = self.template(template_name, kind)
-        request = fingerprint(
-            kind.name,
-            template_name,
-            source,
-            major_version,
-            description,
-            tags or [],
-            compatible_environment_templates,
-            supported_component_sources,
-        )
-        original = self.template_version_client_tokens.replay(client_token, request)
-        if original is not None and original in template.versions:
-            return {kind.version_key: template.describe_version(template.versions[original])}
-        compatible = self._compatible_environment_templates(compatible_environment_templates)
-        majors = sorted({v.key[0] for v in template.versions.values()})
-        if major_version is None:
-            major, minor = str((majors[-1] if majors else 0) + 1), "0"
-        else:
-            if not major_version.isdigit() or int(major_version) not in majors:
-                raise ValidationException(
-                    f"majorVersion {major_version} does not exist for {kind.label} "
-                    f"{template_name}; omit majorVersion to create the next major version."
-                )
-            minors = [
-                v.key[1] for v in template.versions.values() if v.key[0] == int(major_version)
-            ]
-            major, minor = str(int(major_version)), str(max(minors) + 1)
-        enforce_quota(
-            "template_versions_per_template",
-            len(template.versions),
-            f"{kind.label.capitalize()} {template_name}",
-            "versions",
-        )
-        version = TemplateVersion(
-            template,
-            major,
-            minor,
-            description,
-            source,
-            compatible,
-            list(dict.fromkeys(supported_component_sources))
-            if supported_component_sources is not None
-            else None,
-        )
-        # Tags first: refused tags must leave no trace, not even registration's event.
-        self.add_tags(version.arn, tags, self.template_managed_tags(template))
-        provisioning.register_version(self, template, version)
-        template.versions[version.key] = version
-        self.template_version_client_tokens.remember(client_token, request, version.key)
-        return {kind.version_key: template.describe_version(version, REGISTERING)}
-
-    def _get_template_version(
-        self, kind: TemplateKind, template_name: str, major_version: str, minor_version: str
-    ) -> dict[str, Any]:
-        version = self.template_version(kind, template_name, major_version, minor_version)
-        version.advance()
-        return {kind.version_key: self.template(template_name, kind).describe_version(version)}
-
-    def _list_template_versions(
-        self, kind: TemplateKind, template_name: str, major_version: Optional[str] = None
-    ) -> Selection:
-        template = self.template(template_name, kind)
-        chosen = OrderedIndex(
-            (v.key, v)
-            for v in template.versions.values()
-            if major_version is None or v.major == major_version
-        )
-        return chosen, None
-
-    def _update_template_version(
-        self,
-        kind: TemplateKind,
-        template_name: str,
-        major_version: str,
-        minor_version: str,
-        description: Optional[str] = None,
-        status: Optional[str] = None,
-        compatible_environment_templates: Optional[list[dict[str, str]]] = None,
-        supported_component_sources: Optional[list[str]] = None,
-    ) -> dict[str, Any]:
-        version = self.template_version(kind, template_name, major_version, minor_version)
-        current = version.status
-        if status is not None and status != current and (current, status) != (DRAFT, PUBLISHED):
-            raise ValidationException(
-                f"The status of {version.label} can only change from DRAFT to PUBLISHED, "
-                f"not from {current} to {status}."
-            )
-        compatible = self._compatible_environment_templates(compatible_environment_templates)
-        changes: dict[str, Any] = {
-            "status": status,
-            "description": description,
-            "compatible_environment_templates": compatible,
-            "supported_component_sources": list(dict.fromkeys(supported_component_sources))
-            if supported_component_sources is not None
-            else None,
-        }
-        template = self.template(template_name, kind)
-        template_status = template.status
-        changed = False
-        for field, value in changes.items():
-            if value is not None and value != getattr(version, field):
-                setattr(version, field, value)
-                changed = True
-        if changed:
-            # Only the version's: the User Guide lists templates with a published version
-            # whose lastModifiedAt is still their createdAt (template-view).
-            version.last_modified_at = utcnow()
-        if version.status != current:
-            provisioning.version_status_changed(self, version, current, version.status)
-        if template.status != template_status:  # its first published version
-            template.status_changed(template_status, template.status)
-        return {kind.version_key: template.describe_version(version)}
-
-    def _delete_template_version(
-        self, kind: TemplateKind, template_name: str, major_version: str, minor_version: str
-    ) -> dict[str, Any]:
-        arn = self.arn(f"{kind.arn_type}/{template_name}:{major_version}.{minor_version}")
-        return self.deletions.retry_or(
-            arn,
-            lambda: self._remove_template_version(
-                kind, template_name, major_version, minor_version
-            ),
-        )
-
-    def _remove_template_version(
-        self, kind: TemplateKind, template_name: str, major_version: str, minor_version: str
-    ) -> dict[str, Any]:
-        version = self.template_version(kind, template_name, major_version, minor_version)
-        template = self.template(template_name, kind)
-        same_major = [v for v in template.versions.values() if v.major == version.major]
-        title = version.label[0].upper() + version.label[1:]
-        # The API Reference: a recommended minor version goes only when no other minor of its
-        # major exists; the template's recommended version only when no other version does.
-        if template.recommended_minor(version.major) == version.minor and len(same_major) > 1:
-            raise ConflictException(
-                f"{title} is the recommended version of its major version and can only be "
-                "deleted last."
-            )
-        if template.recommended_version() is version and len(template.versions) > 1:
-            others = sorted(v.key for v in template.versions.values() if v is not version)
-            raise ConflictException(
-                f"{title} is the recommended version of the template and can only be deleted "
-                f"last; delete {', '.join(f'{major}.{minor}' for major, minor in others)} first."
-            )
-        users = self.template_version_users(version)
-        if users:
-            raise ConflictException(f"{title} is used by {'; '.join(users)}.")
-        template_status = template.status
-        del template.versions[version.key]
-        # Described as it is left: the last version of its major leaves no recommended minor
-        # (AWS's template-delete examples).
-        answer = {kind.version_key: template.describe_version(version)}
-        self.drop_tags(version.arn)
-        self.deletions.remember(version.arn, answer)
-        provisioning.version_status_changed(self, version, version.status, "DELETED")
-        if template.status != template_status:  # its last published version went
-            template.status_changed(template_status, template.status)
-        return answer
-
     # -- the operations, named as the API names them --------------------------------------
 
     def create_environment_template(
@@ -607,38 +396,3 @@ class TemplatesMixin(BackendParts):
 
     def delete_service_template(self, name: str) -> dict[str, Any]:
         return self._delete_template(SERVICE, name)
-
-    def create_environment_template_version(self, **request: Any) -> dict[str, Any]:
-        return self._create_template_version(ENVIRONMENT, **request)
-
-    def create_service_template_version(self, **request: Any) -> dict[str, Any]:
-        return self._create_template_version(SERVICE, **request)
-
-    def get_environment_template_version(self, **version: Any) -> dict[str, Any]:
-        return self._get_template_version(ENVIRONMENT, **version)
-
-    def get_service_template_version(self, **version: Any) -> dict[str, Any]:
-        return self._get_template_version(SERVICE, **version)
-
-    @paged("templateVersions", describe=lambda backend, v: backend.describe_template_version(v))
-    def list_environment_template_versions(self, **filters: Any) -> Selection:
-        return self._list_template_versions(ENVIRONMENT, **filters)
-
-    @paged("templateVersions", describe=lambda backend, v: backend.describe_template_version(v))
-    def list_service_template_versions(self, **filters: Any) -> Selection:
-        return self._list_template_versions(SERVICE, **filters)
-
-    def update_environment_template_version(self, **changes: Any) -> dict[str, Any]:
-        return self._update_template_version(ENVIRONMENT, **changes)
-
-    def update_service_template_version(self, **changes: Any) -> dict[str, Any]:
-        return self._update_template_version(SERVICE, **changes)
-
-    def delete_environment_template_version(self, **version: Any) -> dict[str, Any]:
-        return self._delete_template_version(ENVIRONMENT, **version)
-
-    def delete_service_template_version(self, **version: Any) -> dict[str, Any]:
-        return self._delete_template_version(SERVICE, **version)
-
-    def describe_template_version(self, version: TemplateVersion) -> dict[str, Any]:
-        return self.template(version.template_name, version.kind).describe_version(version)

@@ -355,36 +355,10 @@ def deploy(
     (None: nothing to provision)."""
     if deployment.fails_with:  # a test asked this deployment to fail
         return
-    try:
-        plan = plan_of(backend, resource, deployment)
-    except ValidationException as error:
-        deployment.fail(f"Invalid inputs: {error.message}")
+    rendered = _rendered(backend, resource, deployment, plan_of)
+    if rendered is None:
         return
-    except Exception as error:
-        deployment.fail(f"Rendering failed: {type(error).__name__}: {error}")
-        return
-    if plan is None:
-        return
-    missing = missing_dependency(deploying=True)
-    if missing is not None:
-        deployment.fail(f"Provisioning needs CloudFormation: {missing}")
-        return
-    try:
-        text = plan.text()
-        template = load_template(text, plan.file)  # refuses what is no CloudFormation template
-    except SpecFault as fault:
-        deployment.fail(f"Invalid inputs: {fault.reason}")
-        return
-    except (RenderFault, RenderError, UsageFault) as error:
-        deployment.fail(f"Rendering failed: {error}")
-        return
-    unmodelled = unmodelled_resources(template)
-    if unmodelled and modelled_resources_required():
-        deployment.fail(
-            f"moto's CloudFormation doesn't model {', '.join(unmodelled)}; the deployment "
-            "fails because require_modelled_resources is on."
-        )
-        return
+    plan, text, template, unmodelled = rendered
     before = _current_stack(backend, resource, plan.account_id)
     # What a cancel reverts to: the stack's template before, or no stack at all.
     deployment.stack_before = (before.template, plan.role) if before is not None else None
@@ -412,6 +386,48 @@ def deploy(
     resource.provisioned_resources = [
         {"name": stack.name, "identifier": stack.stack_id, "provisioningEngine": "CLOUDFORMATION"}
     ]
+
+
+def _rendered(
+    backend: Any,
+    resource: Any,
+    deployment: Any,
+    plan_of: Callable[[Any, Any, Any], Optional[Plan]],
+) -> Optional[tuple[Plan, str, Any, list[str]]]:
+    """What `deploy` deploys once every check passed: the plan, its rendered IaC text, that
+    text as a template, and the resource types moto's CloudFormation doesn't model. None when
+    there is nothing to provision, or when a check failed the deployment."""
+    try:
+        plan = plan_of(backend, resource, deployment)
+    except ValidationException as error:
+        deployment.fail(f"Invalid inputs: {error.message}")
+        return None
+    except Exception as error:
+        deployment.fail(f"Rendering failed: {type(error).__name__}: {error}")
+        return None
+    if plan is None:
+        return None
+    missing = missing_dependency(deploying=True)
+    if missing is not None:
+        deployment.fail(f"Provisioning needs CloudFormation: {missing}")
+        return None
+    try:
+        text = plan.text()
+        template = load_template(text, plan.file)  # refuses what is no CloudFormation template
+    except SpecFault as fault:
+        deployment.fail(f"Invalid inputs: {fault.reason}")
+        return None
+    except (RenderFault, RenderError, UsageFault) as error:
+        deployment.fail(f"Rendering failed: {error}")
+        return None
+    unmodelled = unmodelled_resources(template)
+    if unmodelled and modelled_resources_required():
+        deployment.fail(
+            f"moto's CloudFormation doesn't model {', '.join(unmodelled)}; the deployment "
+            "fails because require_modelled_resources is on."
+        )
+        return None
+    return plan, text, template, unmodelled
 
 
 def revert(backend: Any, resource: Any, deployment: Any) -> None:

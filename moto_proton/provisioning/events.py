@@ -42,7 +42,7 @@ def put_event(
         return
 
 
-#: The detail-type of each deployed resource kind's status change (§16.1).
+#: The detail-type of each deployed resource kind's status change, as EventBridge delivers it.
 DETAIL_TYPES = {
     "ENVIRONMENT": "AWS Proton Environment Status Change",
     "SERVICE_INSTANCE": "AWS Proton Service Instance Status Change",
