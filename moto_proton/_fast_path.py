@@ -35,6 +35,7 @@ from .responses import BotocoreProtonResponse, LowerCaseHeaders
 CHECKED_MOTO = ((5, 1, 22), (5, 3))
 #: Only such URLs can take the shortcut; any other request pays one `startswith`.
 URL_PREFIXES = ("https://proton.", "http://proton.")
+HOST_PREFIX = "proton."
 #: At most this many URLs are remembered (a test may invent Regions); beyond it, moto's path.
 MAX_URLS = 1024
 CUSTOM_ENDPOINTS = "MOTO_S3_CUSTOM_ENDPOINTS"
@@ -264,6 +265,41 @@ def install() -> bool:
         return True
     request_id = _fast_request_id if _draws_as_moto() else _moto_request_id
     moto["stubber"].process_request = _shortcut(moto)
+    return True
+
+
+def install_server() -> bool:
+    """In moto's server, remember which service a Proton host belongs to. moto works it out on
+    every request (`DomainDispatcherApplication.get_backend_for_host`: a listing of moto's
+    package directory, then its URL patterns, Proton's last); the answer for a host depends
+    only on those patterns, so it is kept per host and list length, and only where it is
+    Proton. Idempotent; False (moto's path) where this moto differs."""
+    if _moto_internals() is None:
+        return False
+    try:
+        from moto.moto_server.werkzeug_app import DomainDispatcherApplication
+    except ImportError:  # moto without its [server] extra
+        return False
+    original = getattr(DomainDispatcherApplication, "get_backend_for_host", None)
+    if original is None:
+        return False
+    if hasattr(original, "proton_shortcut"):
+        return True
+    known: dict[tuple[str, int], str] = {}
+
+    def get_backend_for_host(self: Any, host: Optional[str]) -> Any:
+        if not isinstance(host, str) or not host.startswith(HOST_PREFIX) or not _enabled[0]:
+            return original(self, host)
+        key = (host, len(self.backend_url_patterns))
+        backend = known.get(key)
+        if backend is None:
+            backend = original(self, host)
+            if backend == SERVICE and len(known) < MAX_URLS:
+                known[key] = backend
+        return backend
+
+    get_backend_for_host.proton_shortcut = original  # type: ignore[attr-defined]
+    DomainDispatcherApplication.get_backend_for_host = get_backend_for_host  # type: ignore[method-assign]
     return True
 
 

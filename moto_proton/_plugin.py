@@ -100,6 +100,8 @@ def register() -> bool:
     _register_dashboard()
     _register_moto_api_paths()
     _fast_path.install()
+    if "moto.moto_server.werkzeug_app" in sys.modules:  # else when a server starts
+        _fast_path.install_server()
     _registered = True
     return True
 

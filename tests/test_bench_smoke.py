@@ -18,6 +18,8 @@ def test_quick_benchmark_runs_every_section():
         "ssm_get_parameter",
         "floor_get",
         "floor_list_instances10",
+        "proton_list_templates10",
+        "floor_list_templates10",
     ):
         assert math.isfinite(per_call[name]) and per_call[name] > 0, name
     for figures in results["in_process"]["service_scaling"].values():
@@ -29,5 +31,5 @@ def test_quick_benchmark_runs_every_section():
     assert all(math.isfinite(us) and us > 0 for us in provisioned.values())
     assert results["in_process"]["memory"]["bytes_per_connection"] > 0
     assert results["isolation"]["import_ms"]["moto_proton_ms"] >= 0
-    assert len(results["targets"]) == 12
+    assert len(results["targets"]) == 18
     assert {t["status"] for t in results["targets"]} <= {"PASS", "MISS"}

@@ -180,3 +180,21 @@ def test_nothing_is_installed_on_a_moto_whose_internals_were_not_checked(monkeyp
     monkeypatch.setattr(moto, "__version__", "5.1.21")
     assert _fast_path._moto_internals() is None
     assert _fast_path.installed()  # what an earlier, checked install put in place stays
+
+
+def test_the_server_keeps_proton_hosts_and_asks_moto_for_the_rest():
+    from moto.moto_server.werkzeug_app import DomainDispatcherApplication, create_backend_app
+
+    assert _fast_path.install_server()
+    app = DomainDispatcherApplication(create_backend_app)
+    original = DomainDispatcherApplication.get_backend_for_host.proton_shortcut  # type: ignore[attr-defined]
+    for host in (
+        "proton.us-east-1.amazonaws.com",
+        "proton.us-east-1.amazonaws.com",
+        "proton.s3.amazonaws.com",
+        "ssm.us-east-1.amazonaws.com",
+        "moto_api",
+        None,
+    ):
+        assert app.get_backend_for_host(host) == original(app, host), host
+    assert app.get_backend_for_host("proton.us-east-1.amazonaws.com") == "proton"
