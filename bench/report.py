@@ -329,7 +329,11 @@ def table(results: dict[str, Any]) -> str:
     quick = " (--quick: a smoke test, the figures mean nothing)" if results["quick"] else ""
     memory = results["in_process"]["memory"]
     server: list[Row] = [
-        (f"{name}, {threads} thread(s)", f"{rps:,.0f} req/s", "")
+        (
+            f"{name}, {threads} thread(s)",
+            f"{rps:,.0f} req/s",
+            f"IQR {results['server_spread'][name][threads]:.0%}",
+        )
         for name, by_threads in results["server_rps"].items()
         for threads, rps in by_threads.items()
     ]

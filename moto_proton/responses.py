@@ -162,6 +162,9 @@ class LowerCaseHeaders(dict[str, str]):
     def __contains__(self, name: object) -> bool:
         return isinstance(name, str) and super().__contains__(name.lower())
 
+    def __setitem__(self, name: str, value: str) -> None:
+        super().__setitem__(name.lower(), value)
+
 
 #: The last second formatted for the Date header, and its text (one formatting per second).
 _last_date: tuple[Any, str] = (None, "")
@@ -210,6 +213,8 @@ class BotocoreProtonResponse(ProtonResponse):
         self.method = request.method
         self.querystring = {}
         self.headers = headers
+        if "host" not in headers:  # moto adds it to the request, where later handlers see it
+            headers["host"] = request.headers["host"] = request.url.split("/")[2]
         self.region = self.get_region_from_url(request, request.url)
         self.partition = get_partition(self.region)
         self.response_headers = {"server": "amazon.com", "date": _date_header()}
