@@ -198,3 +198,17 @@ def test_the_server_keeps_proton_hosts_and_asks_moto_for_the_rest():
     ):
         assert app.get_backend_for_host(host) == original(app, host), host
     assert app.get_backend_for_host("proton.us-east-1.amazonaws.com") == "proton"
+
+
+def test_a_kept_yaml_document_is_a_new_copy_for_every_reader():
+    from moto_proton.yaml_documents import YamlFault, read_yaml
+
+    text = "shared: &s {a: [1, 2]}\nagain: *s\nwhen: 2024-01-02\n"
+    first = read_yaml(text)
+    first["shared"]["a"].append(3)
+    second = read_yaml(text)
+    assert second == {"shared": {"a": [1, 2]}, "again": {"a": [1, 2]}, "when": first["when"]}
+    assert second["shared"] is second["again"]  # an alias stays one value, as PyYAML reads it
+    for _ in range(2):
+        with pytest.raises(YamlFault):
+            read_yaml("a: [1, 2")
