@@ -1,18 +1,20 @@
-"""A shorter way from a botocore request to Proton under `mock_aws`, in the same process.
+"""A shorter way from a botocore request to Proton under `mock_aws`, in the same process,
+and a shorter routing of Proton's hosts in moto's server.
 
 moto answers every mocked botocore request in `BotocoreStubber.process_request`: it matches
 the URL against several hundred service patterns (Proton's come last), looks the service's
 backend up, matches the URL again against the backend's paths, records the request and calls
 the handler. For Proton the outcome of that matching depends only on the URL, so it is worked
 out once per URL, by moto's own matching, and remembered: later requests to a URL whose first
-match was Proton go straight to `ProtonResponse.answer_botocore`, after the checks moto makes
-on every request (passthrough URLs and services, the service whitelist) and with the request
-recorder called as moto calls it.
+match was Proton go straight to `BotocoreProtonResponse.answer_botocore`, after the checks
+moto makes on every request (passthrough URLs and services, the service whitelist) and with
+the request recorder called as moto calls it.
 
 `install` wraps the `process_request` of moto's one stubber instance. The stubber does nothing
-while `mock_aws` is off (it returns before `process_request`), so neither does this. Every other
-request, and any Proton request the shortcut does not cover (an access key outside the signature, a
-custom S3 endpoint set, a URL moto would give to another service), takes moto's own path unchanged. With
+while `mock_aws` is off (it returns before `process_request`), so neither does this. Every
+other request, and any Proton request the shortcut does not cover (an access key outside the
+signature, a custom S3 endpoint set, a URL moto would give to another service), takes moto's
+own path unchanged. `install_server` does the same for the host lookup of moto's server. With
 a moto outside the range this was checked against, or missing one of the functions used here,
 nothing is installed and every request takes moto's path.
 """
@@ -31,7 +33,8 @@ from moto.core.responses import BaseResponse
 from ._plugin import SERVICE, _release
 from .responses import BotocoreProtonResponse, LowerCaseHeaders
 
-#: The moto releases whose `process_request` this shortcut reproduces.
+#: The moto releases whose request path the shortcuts were checked against (5.1.22, 5.2.1 and
+#: 5.2.6, whose `process_request` differs and is detected, see `_moto_internals`).
 CHECKED_MOTO = ((5, 1, 22), (5, 3))
 #: Only such URLs can take the shortcut; any other request pays one `startswith`.
 URL_PREFIXES = ("https://proton.", "http://proton.")
@@ -54,22 +57,33 @@ def set_enabled(enabled: bool) -> bool:
     return previous
 
 
+def _checked_release(version: str) -> bool:
+    lowest, above = CHECKED_MOTO
+    return lowest <= _release(version) < above
+
+
 def _moto_internals() -> Optional[dict[str, Any]]:
     """The moto functions the shortcut calls, or None where this moto differs."""
     try:
         import moto
         import moto.backend_index as backend_index
         import moto.backends as backends
+        from moto.core import botocore_stubber as stubber_module
         from moto.core import config, models, utils
         from moto.core.exceptions import ServiceNotWhitelisted
         from moto.moto_api import recorder
         from werkzeug.exceptions import HTTPException  # what moto catches, re-exported
     except ImportError:
         return None
-    lowest, above = CHECKED_MOTO
-    if not lowest <= _release(moto.__version__) < above:
+    if not _checked_release(moto.__version__):
         return None
     stubber = getattr(models, "botocore_stubber", None)
+    if hasattr(stubber_module, "normalize_request") or hasattr(
+        type(stubber), "process_prepared_request"
+    ):
+        # Later moto releases (5.2.6) turn every request into a werkzeug request in
+        # `process_request` and record and dispatch that: not what this reproduces.
+        return None
     found = {
         "stubber": stubber,
         "original": getattr(stubber, "process_request", None),
@@ -274,7 +288,9 @@ def install_server() -> bool:
     package directory, then its URL patterns, Proton's last); the answer for a host depends
     only on those patterns, so it is kept per host and list length, and only where it is
     Proton. Idempotent; False (moto's path) where this moto differs."""
-    if _moto_internals() is None:
+    import moto
+
+    if not _checked_release(moto.__version__):
         return False
     try:
         from moto.moto_server.werkzeug_app import DomainDispatcherApplication
