@@ -25,9 +25,9 @@ def run(quick: bool = True, scale: Optional[tuple[int, ...]] = None) -> dict[str
         "settings": {**settings.__dict__},
         "in_process": inprocess.measure(settings),
         "render": render.measure(settings),
-        "server_rps": server.measure(settings),
-        "isolation": isolation.measure(settings),
     }
+    results["server_rps"], results["server_spread"] = server.measure(settings)
+    results["isolation"] = isolation.measure(settings)
     results["ratios"] = report.ratios(results)
     results["targets"] = [target.as_dict() for target in report.targets(results)]
     results["duration_s"] = time.perf_counter() - started

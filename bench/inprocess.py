@@ -46,11 +46,13 @@ PROTON_OPERATIONS = {
     "create_service": "CreateService",
     "get_service": "GetService",
     "list_instances10": "ListServiceInstances",
+    "list_templates10": "ListEnvironmentTemplates",
 }
 # Services: one Region each, apart from the connections' ones (whose backends get reset).
 SERVICE_GET_REGION = "us-east-2"  # one service with one instance
 SERVICE_LIST_REGION = "us-west-1"  # one service with LISTED instances: nothing else to list
 SERVICE_CREATE_REGION = "eu-west-2"  # reset and set up again ahead of every timed batch
+TEMPLATE_LIST_REGION = "eu-west-3"  # exactly LISTED environment templates
 SEEDED_PER_SERVICE = 20  # instances per service in the scaling section: the default quota
 TEMPLATE_SOURCE = {"s3": {"bucket": "bench-templates", "key": "template.tar.gz"}}
 ENVIRONMENT = "env1"
@@ -212,20 +214,33 @@ def _proton_call(client: Any, operation: str, identifier: str) -> Callable[[], o
         return lambda: client.get_service(name=identifier)
     if operation == "list_instances10":
         return lambda: client.list_service_instances()
+    if operation == "list_templates10":
+        return lambda: client.list_environment_templates()
     return lambda: client.list_environment_account_connections(**ENVIRONMENT_ACCOUNT)
 
 
+def _set_up_templates(region: str) -> None:
+    """Exactly LISTED environment templates, with descriptions, in an emptied Region."""
+    _reset(region)
+    backend = _backend(ACCOUNT, region)
+    for k in range(LISTED):
+        backend.create_environment_template(
+            name=f"template-{k}", display_name=f"Template {k}", description="for the bench"
+        )
+
+
 def per_call(settings: Settings) -> dict[str, dict[str, float]]:
-    """Proton's six operations beside ssm and sts, and beside botocore's floor."""
+    """Proton's seven operations beside ssm and sts, and beside botocore's floor."""
     proton = boto3.client("proton", region_name=READ_REGION)
     creator = boto3.client("proton", region_name=CREATE_REGION)
     service_getter = boto3.client("proton", region_name=SERVICE_GET_REGION)
     service_lister = boto3.client("proton", region_name=SERVICE_LIST_REGION)
     service_creator = boto3.client("proton", region_name=SERVICE_CREATE_REGION)
+    template_lister = boto3.client("proton", region_name=TEMPLATE_LIST_REGION)
     sts = boto3.client("sts", region_name=READ_REGION)
     ssm = boto3.client("ssm", region_name=READ_REGION)
     recorded = {"proton": _record_responses(proton, "proton"), "ssm": _record_responses(ssm, "ssm")}
-    for client in (service_getter, service_lister, service_creator):
+    for client in (service_getter, service_lister, service_creator, template_lister):
         client.meta.events.register("before-parse.proton", _record_into(recorded["proton"]))
 
     ssm.put_parameter(Name=PARAMETER, Value="value", Type="String")
@@ -246,6 +261,9 @@ def per_call(settings: Settings) -> dict[str, dict[str, float]]:
     service_getter.get_service(name=service_name)  # settles the deployments
     if len(service_lister.list_service_instances()["serviceInstances"]) != LISTED:
         raise RuntimeError(f"expected {LISTED} service instances in {SERVICE_LIST_REGION}")
+    _set_up_templates(TEMPLATE_LIST_REGION)
+    if len(template_lister.list_environment_templates()["templates"]) != LISTED:
+        raise RuntimeError(f"expected {LISTED} environment templates in {TEMPLATE_LIST_REGION}")
 
     subjects = {
         "proton_create": Subject(
@@ -260,6 +278,7 @@ def per_call(settings: Settings) -> dict[str, dict[str, float]]:
         ),
         "proton_get_service": Subject(_proton_call(service_getter, "get_service", service_name)),
         "proton_list_instances10": Subject(_proton_call(service_lister, "list_instances10", "")),
+        "proton_list_templates10": Subject(_proton_call(template_lister, "list_templates10", "")),
         "ssm_get_parameter": Subject(lambda: ssm.get_parameter(Name=PARAMETER)),
         "sts_get_caller_identity": Subject(sts.get_caller_identity),
     }

@@ -14,7 +14,7 @@ from botocore.config import Config
 
 from moto_proton.testing import free_port, server_subprocess
 
-from .timing import Settings
+from .timing import Settings, spread
 
 MANAGEMENT = "222222222222"
 ROLE = "arn:aws:iam::123456789012:role/r"
@@ -69,8 +69,12 @@ def _requests_per_second(
     return len(calls) * requests / elapsed
 
 
-def measure(settings: Settings) -> dict[str, dict[str, float]]:
-    """Median requests per second per thread count, Proton Get beside ssm GetParameter."""
+Figures = dict[str, dict[str, float]]  # subject -> thread count -> value
+
+
+def measure(settings: Settings) -> tuple[Figures, Figures]:
+    """Median requests per second per thread count, Proton Get beside ssm GetParameter, and
+    how noisy the samples were (see `timing.spread`)."""
     with running_server() as url:
         proton = _client("proton", url)
         connection_id = proton.create_environment_account_connection(
@@ -85,7 +89,8 @@ def measure(settings: Settings) -> dict[str, dict[str, float]]:
             return lambda: client.get_parameter(Name=PARAMETER)
 
         subjects = {"proton_get": ("proton", proton_get), "ssm_get_parameter": ("ssm", ssm_get)}
-        results: dict[str, dict[str, float]] = {name: {} for name in subjects}
+        results: Figures = {name: {} for name in subjects}
+        spreads: Figures = {name: {} for name in subjects}
         for threads in settings.server_threads:
             clients = {
                 name: [_client(service, url) for _ in range(threads)]
@@ -101,4 +106,5 @@ def measure(settings: Settings) -> dict[str, dict[str, float]]:
                     )
             for name, values in samples.items():
                 results[name][str(threads)] = statistics.median(values)
-        return results
+                spreads[name][str(threads)] = spread(values)
+        return results, spreads

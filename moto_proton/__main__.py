@@ -111,6 +111,9 @@ def main(argv: Optional[list[str]] = None) -> None:
     from moto.server import main as moto_server_main
 
     import moto_proton  # noqa: F401  (registers Proton)
+    from moto_proton._fast_path import install_server
+
+    install_server()
 
     if own.help:
         print(help_text(moto_server_main))

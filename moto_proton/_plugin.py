@@ -3,7 +3,9 @@
 moto finds a service by matching request URLs (and, in server mode, the SigV4 scope) against
 `moto.backend_index.backend_url_patterns`, then imports `moto.<service>` for its
 `<service>_backends`. Registering Proton is therefore a few entries in that list and one module
-alias; no moto function is replaced.
+alias. One moto method is wrapped, guarded: the `process_request` of moto's botocore stubber
+gets a shortcut for Proton's requests (see `moto_proton._fast_path`; with a moto whose
+internals differ, nothing is wrapped and moto's generic path answers).
 
 moto's server takes the host of a signed request from its credential scope
 (`DomainDispatcherApplication.infer_service_region_host`: `<service>.<region>.amazonaws.com`),
@@ -88,7 +90,7 @@ def register() -> bool:
         return False
     import moto.backend_index as backend_index
 
-    from . import _moto_module
+    from . import _fast_path, _moto_module
 
     sys.modules["moto.proton"] = _moto_module
     known = {pattern.pattern for _, pattern in backend_index.backend_url_patterns}
@@ -97,6 +99,9 @@ def register() -> bool:
             backend_index.backend_url_patterns.append((SERVICE, pattern))
     _register_dashboard()
     _register_moto_api_paths()
+    _fast_path.install()
+    if "moto.moto_server.werkzeug_app" in sys.modules:  # else when a server starts
+        _fast_path.install_server()
     _registered = True
     return True
 

@@ -7,13 +7,18 @@ means adding its backend method; nothing here changes.
 
 import functools
 import logging
+import re
 import zlib
+from collections.abc import Callable
 from typing import Any
 
 from botocore import xform_name
 from botocore.model import OperationModel
 from moto.core.common_types import TYPE_RESPONSE
 from moto.core.responses import BaseResponse
+from moto.core.utils import gzip_decompress, utcnow
+from moto.utilities.utils import get_partition
+from werkzeug.http import http_date
 
 from .api_model import service_model
 from .exceptions import (
@@ -43,6 +48,8 @@ JSON_CONTENT_TYPES = ("application/x-amz-json-1.0", "application/x-amz-json-1.1"
 
 def _header(headers: Any, name: str) -> str:
     """A request header, whatever the spelling of its name (plain dicts in server mode)."""
+    if isinstance(headers, LowerCaseHeaders):
+        return str(headers.get(name, ""))
     return next((str(v) for k, v in headers.items() if k.lower() == name.lower()), "")
 
 
@@ -98,13 +105,18 @@ class ProtonResponse(BaseResponse):
             )
 
     def _dispatch(self, request: Any, full_url: Any = None, headers: Any = None) -> TYPE_RESPONSE:
+        """moto's generic path: any request object moto hands over (botocore's in process,
+        werkzeug's in the server), read by moto's `setup_class`."""
         headers = request.headers if headers is None else headers
+        return self._answer(request, headers, lambda: self.setup_class(request, full_url, headers))
+
+    def _answer(self, request: Any, headers: Any, setup: Callable[[], None]) -> TYPE_RESPONSE:
         try:
             _check_content_type(headers)
             # moto's server has already inflated a gzip body: inflate only one still gzipped.
             self.allow_request_decompression = _still_gzipped(request)
             try:
-                self.setup_class(request, full_url, headers)
+                setup()
             except UnicodeDecodeError:
                 raise SerializationException("The request body is not valid UTF-8")
             except (OSError, EOFError, zlib.error):
@@ -135,3 +147,97 @@ class ProtonResponse(BaseResponse):
         headers.update(error.get_headers())
         headers, body = self._enrich_response(headers, error.get_body())
         return error.code, headers, body
+
+
+class LowerCaseHeaders(dict[str, str]):
+    """A request's headers by lower-case name, found in any spelling at a dict's cost (botocore's
+    own headers mapping builds a case-folding key object for every lookup)."""
+
+    def get(self, name: str, default: Any = None) -> Any:  # type: ignore[override]
+        return super().get(name.lower(), default)
+
+    def __getitem__(self, name: str) -> str:
+        return super().__getitem__(name.lower())
+
+    def __contains__(self, name: object) -> bool:
+        return isinstance(name, str) and super().__contains__(name.lower())
+
+    def __setitem__(self, name: str, value: str) -> None:
+        super().__setitem__(name.lower(), value)
+
+
+#: The last second formatted for the Date header, and its text (one formatting per second).
+_last_date: tuple[Any, str] = (None, "")
+
+
+def _date_header() -> str:
+    global _last_date
+    now = utcnow().replace(microsecond=0)
+    second, text = _last_date
+    if second != now:
+        text = http_date(now)
+        _last_date = (now, text)
+    return text
+
+
+class BotocoreProtonResponse(ProtonResponse):
+    """The shortcut's reading of a request (see `moto_proton._fast_path`): a botocore request
+    that moto would route to Proton, whose access key, if any, is in its signature. It sets
+    what `setup_class` sets and this class reads, with the same side effect on IAM (the access
+    key's last use), and answers with the same headers; it leaves out the query string and
+    form parsing (a JSON body has neither) and the URL parts nothing here reads."""
+
+    @classmethod
+    def answer_botocore(
+        cls, request: Any, headers: LowerCaseHeaders, access_key: str
+    ) -> TYPE_RESPONSE:
+        response = cls()
+        response.access_key = access_key
+        return response._answer(request, headers, lambda: response._setup(request, headers))
+
+    def get_access_key(self) -> str:
+        """Read from the signature by the shortcut already, the way moto reads it."""
+        return self.access_key
+
+    def _setup(self, request: Any, headers: LowerCaseHeaders) -> None:
+        from moto.iam.models import mark_account_as_visited
+
+        body = request.body
+        if hasattr(body, "read"):
+            body = body.read()
+        self.raw_body = body
+        if self.allow_request_decompression and headers.get("Content-Encoding") == "gzip":
+            body = gzip_decompress(body)
+        self.body = body.decode("utf-8") if isinstance(body, bytes) else body
+        self.uri = request.url
+        self.method = request.method
+        self.querystring = {}
+        self.headers = headers
+        if "host" not in headers:  # moto adds it to the request, where later handlers see it
+            headers["host"] = request.headers["host"] = request.url.split("/")[2]
+        self.region = self.get_region_from_url(request, request.url)
+        self.partition = get_partition(self.region)
+        self.response_headers = {"server": "amazon.com", "date": _date_header()}
+        self.current_account = self.get_current_account()
+        mark_account_as_visited(
+            account_id=self.current_account,
+            access_key=self.access_key,
+            service=self.service_name,  # type: ignore[arg-type]
+            region=self.region,
+        )
+
+    @staticmethod
+    def _enrich_response(  # type: ignore[misc]
+        headers: dict[str, str], body: Any
+    ) -> tuple[dict[str, str], Any]:
+        """moto's `_enrich_response`, with the same request id from moto's random source (see
+        `moto_proton._fast_path.request_id`), and its XML substitution run only on a body that
+        holds the element it replaces."""
+        from ._fast_path import request_id
+
+        if "status" in headers:
+            headers["status"] = str(headers["status"])
+        headers["x-amzn-requestid"] = identifier = request_id()
+        if isinstance(body, str) and "<RequestId>" in body:
+            body = re.sub(r"(?<=<RequestId>).*(?=<\/RequestId>)", identifier, body)
+        return headers, body

@@ -184,6 +184,9 @@ class ProtonServer:
             raise MissingExtra(problem)
         from moto.server import ThreadedMotoServer
 
+        from ._fast_path import install_server
+
+        install_server()
         self._server = ThreadedMotoServer(ip_address=host, port=port, verbose=False)
         self.url = ""
 

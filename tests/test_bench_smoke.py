@@ -18,6 +18,8 @@ def test_quick_benchmark_runs_every_section():
         "ssm_get_parameter",
         "floor_get",
         "floor_list_instances10",
+        "proton_list_templates10",
+        "floor_list_templates10",
     ):
         assert math.isfinite(per_call[name]) and per_call[name] > 0, name
     for figures in results["in_process"]["service_scaling"].values():
@@ -32,5 +34,5 @@ def test_quick_benchmark_runs_every_section():
     assert set(rendered) == {"render_bundle", "bare_jinja2"}
     assert all(math.isfinite(rps) and rps > 0 for rps in rendered.values())
     assert results["isolation"]["import_ms"]["moto_proton_ms"] >= 0
-    assert len(results["targets"]) == 12
+    assert len(results["targets"]) == 18
     assert {t["status"] for t in results["targets"]} <= {"PASS", "MISS"}
