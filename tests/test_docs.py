@@ -52,7 +52,7 @@ def test_readme_says_how_to_run_the_two_setup_commands():
     for needed in ("venv", "Ctrl+C", "contributors", "(#development)"):
         assert needed in explanation, needed
     development = README.read_text(encoding="utf-8").split("\n## Development\n")[1]
-    for needed in ("15 minutes", "npm", "JavaScript SDK", "python3 -m tox"):
+    for needed in ("10 minutes", "npm", "JavaScript SDK", "python3 -m tox"):
         assert needed in " ".join(development.split("\n## ")[0].split()), needed
 
 
