@@ -40,9 +40,9 @@ def shortcut_calls(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     calls: list[str] = []
     answer = BotocoreProtonResponse.answer_botocore.__func__  # type: ignore[attr-defined]
 
-    def spy(cls: Any, request: Any, headers: Any, access_key: str) -> Any:
+    def spy(cls: Any, request: Any, headers: Any, access_key: str, **options: Any) -> Any:
         calls.append(headers["X-Amz-Target"].split(".")[-1])
-        return answer(cls, request, headers, access_key)
+        return answer(cls, request, headers, access_key, **options)
 
     monkeypatch.setattr(BotocoreProtonResponse, "answer_botocore", classmethod(spy))
     return calls
@@ -194,11 +194,59 @@ def test_nothing_is_installed_on_a_moto_whose_internals_were_not_checked(monkeyp
     assert _fast_path.installed() == SHORTCUT  # what an earlier install put in place stays
 
 
-def test_nothing_is_installed_where_moto_normalizes_every_request(monkeypatch):
+def test_nothing_is_installed_where_the_recorder_keeps_its_switch_elsewhere(monkeypatch):
     from moto.core import botocore_stubber as stubber_module
 
-    monkeypatch.setattr(stubber_module, "normalize_request", object(), raising=False)
+    monkeypatch.setattr(stubber_module, "normalize_request", lambda request: request, raising=False)
+    monkeypatch.setattr(type(recorder), "_record_request", lambda self, request, body=None: None)
     assert _fast_path._moto_internals() is None
+
+
+#: Headers that moto's releases read differently from the shortcut (botocore's mapping, a
+#: werkzeug request): such requests take moto's path. (A header twice cannot reach moto:
+#: botocore's prepared request keeps one value per name.)
+ODD_HEADERS = {
+    "underscore": [("x_moto_account_id", "333333333333")],
+    "another host": [("Host", "proton.eu-west-1.amazonaws.com")],
+    "line break": [("x-note", "a\nb")],
+}
+
+
+def _outcomes_with(headers: list[tuple[str, str]]) -> list[Any]:
+    client = boto3.client("proton", region_name="us-east-1")
+
+    def add(request: Any, **_: Any) -> None:
+        for name, value in headers:
+            request.headers[name] = value
+
+    client.meta.events.register_first("before-send.proton.*", add)  # before moto answers
+    plain = boto3.client("proton", region_name="us-east-1")
+    outcomes: list[Any] = []
+    for call in (
+        lambda: client.create_environment_template(name="vpc"),
+        lambda: client.list_environment_templates(),
+        lambda: plain.list_environment_templates(),  # shows where the template went
+    ):
+        try:
+            response = call()
+            outcomes.append(_timeless(response["templates"]) if "templates" in response else 0)
+        except Exception as error:  # moto may refuse the request: so must the shortcut
+            outcomes.append(type(error).__name__)
+    return outcomes
+
+
+@pytest.mark.parametrize("headers", ODD_HEADERS.values(), ids=ODD_HEADERS.keys())
+def test_headers_moto_reads_otherwise_take_moto_path(aws_credentials, shortcut_calls, headers):
+    with mock_aws():
+        fast = _outcomes_with(headers)
+    previous = _fast_path.set_enabled(False)
+    try:
+        with mock_aws():
+            generic = _outcomes_with(headers)
+    finally:
+        _fast_path.set_enabled(previous)
+    assert fast == generic
+    assert shortcut_calls == ["ListEnvironmentTemplates"]  # the plain client's alone
 
 
 def test_the_server_keeps_proton_hosts_and_asks_moto_for_the_rest():
