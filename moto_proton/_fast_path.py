@@ -268,17 +268,24 @@ _ID_LETTERS = string.ascii_letters + string.digits
 _ID_LENGTH = 52
 
 
+#: A byte -> the letter its top 6 bits pick, for `bytes.translate`; bytes whose top 6 bits are
+#: 62 or 63 (no letter: `Random.choice` draws again) are deleted.
+_BYTE_TO_LETTER = bytes(ord(_ID_LETTERS[byte >> 2]) if byte >> 2 < 62 else 0 for byte in range(256))
+_NO_LETTER = bytes(byte for byte in range(256) if byte >> 2 >= len(_ID_LETTERS))
+
+
 def _draw_id(source: random.Random) -> str:
-    """moto's request id (52 letters or digits) drawn as `Random.choice` draws each of them
-    (`getrandbits` of 6 bits until one is below 62), with one Python call per draw instead of
-    three."""
-    draw = source.getrandbits
-    letters: list[str] = []
+    """moto's request id (52 letters or digits) drawn as `Random.choice` draws each of them:
+    `getrandbits(6)`, the top 6 bits of the generator's next 32-bit word, until one is below
+    62. `getrandbits(32 * n)` hands out the next n words, the first one lowest, so one call
+    makes the first 52 draws; a draw that picked no letter is made up for one at a time."""
+    words = source.getrandbits(32 * _ID_LENGTH).to_bytes(4 * _ID_LENGTH, "little")
+    letters = words[3::4].translate(_BYTE_TO_LETTER, _NO_LETTER).decode("ascii")
     while len(letters) < _ID_LENGTH:
-        bits = draw(6)
+        bits = source.getrandbits(6)
         if bits < len(_ID_LETTERS):
-            letters.append(_ID_LETTERS[bits])
-    return "".join(letters)
+            letters += _ID_LETTERS[bits]
+    return letters
 
 
 def _draws_as_moto() -> bool:
