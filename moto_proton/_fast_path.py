@@ -10,10 +10,17 @@ match was Proton go straight to `BotocoreProtonResponse.answer_botocore`, after 
 moto makes on every request (passthrough URLs and services, the service whitelist) and with
 the request recorder called as moto calls it.
 
+moto 5.2.6 turns every request into a werkzeug request (`normalize_request`) before it records
+and dispatches it. Building one costs more than the rest of the shortcut, and for a JSON body
+it reads what the botocore request holds: the shortcut reads the botocore request instead,
+where the two readings agree (see `_text_headers`), and builds the werkzeug request only for
+the recorder, while it records.
+
 `install` wraps the `process_request` of moto's one stubber instance. The stubber does nothing
 while `mock_aws` is off (it returns before `process_request`), so neither does this. Every
 other request, and any Proton request the shortcut does not cover (an access key outside the
-signature, a custom S3 endpoint set, a URL moto would give to another service), takes moto's
+signature, a custom S3 endpoint set, a URL moto would give to another service, headers that
+moto could read otherwise), takes moto's
 own path unchanged. `install_server` does the same for the host lookup of moto's server. With
 a moto outside the range this was checked against, or missing one of the functions used here,
 nothing is installed and every request takes moto's path.
@@ -33,8 +40,9 @@ from moto.core.responses import BaseResponse
 from ._plugin import SERVICE, _release
 from .responses import BotocoreProtonResponse, LowerCaseHeaders
 
-#: The moto releases whose request path the shortcuts were checked against (5.1.22, 5.2.1 and
-#: 5.2.6, whose `process_request` differs and is detected, see `_moto_internals`).
+#: The moto releases whose request path the shortcuts were checked against: 5.1.22 and 5.2.1,
+#: and 5.2.5 and 5.2.6, which build a werkzeug request in `process_request` (told apart by
+#: `_moto_internals`).
 CHECKED_MOTO = ((5, 1, 22), (5, 3))
 #: Only such URLs can take the shortcut; any other request pays one `startswith`.
 URL_PREFIXES = ("https://proton.", "http://proton.")
@@ -78,11 +86,13 @@ def _moto_internals() -> Optional[dict[str, Any]]:
     if not _checked_release(moto.__version__):
         return None
     stubber = getattr(models, "botocore_stubber", None)
-    if hasattr(stubber_module, "normalize_request") or hasattr(
-        type(stubber), "process_prepared_request"
-    ):
-        # Later moto releases (5.2.6) turn every request into a werkzeug request in
-        # `process_request` and record and dispatch that: not what this reproduces.
+    # Later moto releases (5.2.6) turn every request into a werkzeug request in
+    # `process_request` and record and dispatch that one. The shortcut then reads the botocore
+    # request as that werkzeug request reads (see `_text_headers`), and builds the werkzeug
+    # request only for the recorder, when it records: its `_record_request` must be the one
+    # that returns at once while recording is off.
+    normalize = getattr(stubber_module, "normalize_request", None)
+    if normalize is not None and not _records_only_when_enabled(recorder):
         return None
     found = {
         "stubber": stubber,
@@ -99,7 +109,18 @@ def _moto_internals() -> Optional[dict[str, Any]]:
     }
     if any(value is None for value in found.values()) or not hasattr(stubber, "enabled"):
         return None
-    return found
+    return {**found, "normalize": normalize, "recorder": recorder}
+
+
+def _records_only_when_enabled(recorder: Any) -> bool:
+    """Whether moto's recorder keeps its on/off switch where this module reads it."""
+    record = getattr(recorder, "_record_request", None)
+    code = getattr(getattr(record, "__func__", None), "__code__", None)
+    return (
+        code is not None
+        and "_user_enabled" in code.co_names
+        and isinstance(getattr(recorder, "_user_enabled", None), bool)
+    )
 
 
 def _moto_routes_to_proton(url: str, moto: dict[str, Any]) -> bool:
@@ -113,7 +134,7 @@ def _moto_routes_to_proton(url: str, moto: dict[str, Any]) -> bool:
 
     parsed, translated = moto["to_aws_domain"](url)
     clean_url = f"{parsed.scheme}://{parsed.netloc}{parsed.path}"
-    if translated or clean_url != url:
+    if translated or clean_url != url or parsed.path != "/":
         return False
     first = next((name for name, pattern in moto["patterns"] if pattern.match(url)), None)
     if first != SERVICE:
@@ -168,7 +189,11 @@ def _access_key(request: Any, headers: LowerCaseHeaders) -> Optional[str]:
 
 def _text_headers(request: Any) -> tuple[Optional[LowerCaseHeaders], list[str]]:
     """The request's headers as text by lower-case name, and the names of those botocore left
-    as bytes; no headers if one of them is not UTF-8 (moto's path raises on it)."""
+    as bytes. No headers (moto's path) where moto's readings could differ from this one: a
+    value that is not UTF-8 or holds a line break (moto raises on them), a name twice (a
+    werkzeug request joins the values; botocore's prepared requests hold one), a name with an
+    underscore (a werkzeug request reads it as a dash), a Host header naming another host than
+    the URL (a werkzeug request takes its URL, and so its Region, from the Host header)."""
     headers = LowerCaseHeaders()
     undecoded = []
     for name, value in request.headers.items():
@@ -178,7 +203,13 @@ def _text_headers(request: Any) -> tuple[Optional[LowerCaseHeaders], list[str]]:
             except UnicodeDecodeError:
                 return None, []
             undecoded.append(name)
-        dict.__setitem__(headers, name.lower(), value)
+        key = name.lower()
+        if key in headers or "_" in key or "\n" in value or "\r" in value:
+            return None, []
+        dict.__setitem__(headers, key, value)
+    host = dict.get(headers, "host")
+    if host is not None and host != request.url.split("/")[2]:
+        return None, []
     return headers, undecoded
 
 
@@ -189,6 +220,8 @@ def _shortcut(moto: dict[str, Any]) -> Callable[[Any], Any]:
     service_whitelisted = moto["service_whitelisted"]
     record = moto["record"]
     http_exception = moto["HTTPException"]
+    normalize = moto["normalize"]
+    recorder = moto["recorder"]
 
     def process_request(request: Any) -> Any:
         url = request.url
@@ -200,6 +233,8 @@ def _shortcut(moto: dict[str, Any]) -> Callable[[Any], Any]:
             or not _routed_to_proton(url, moto)
         ):
             return original(request)
+        if normalize is not None and not isinstance(request.body, (bytes, str)):
+            return original(request)  # moto reads a stream, or no body, into a werkzeug request
         headers, undecoded = _text_headers(request)
         access_key = None if headers is None else _access_key(request, headers)
         if headers is None or access_key is None:
@@ -209,11 +244,19 @@ def _shortcut(moto: dict[str, Any]) -> Callable[[Any], Any]:
             return None
         if not service_whitelisted(SERVICE):
             raise moto["ServiceNotWhitelisted"](SERVICE)
-        for name in undecoded:  # as moto does, before the recorder copies them
-            request.headers[name] = headers[name]
+        if normalize is None:
+            for name in undecoded:  # as moto does, before the recorder copies them
+                request.headers[name] = headers[name]
+            recorded = request
+        else:  # the recorder returns at once while it is off: then nothing to build for it
+            recorded = normalize(request) if recorder._user_enabled else None
         try:
-            record(request)
-            return BotocoreProtonResponse.answer_botocore(request, headers, access_key)
+            if recorded is not None:
+                record(recorded)
+            # moto's own request gets a missing Host header where moto hands that one over.
+            return BotocoreProtonResponse.answer_botocore(
+                request, headers, access_key, request_host=normalize is None
+            )
         except http_exception as error:
             return error.code, error.get_headers(), error.get_body()
 
@@ -225,17 +268,24 @@ _ID_LETTERS = string.ascii_letters + string.digits
 _ID_LENGTH = 52
 
 
+#: A byte -> the letter its top 6 bits pick, for `bytes.translate`; bytes whose top 6 bits are
+#: 62 or 63 (no letter: `Random.choice` draws again) are deleted.
+_BYTE_TO_LETTER = bytes(ord(_ID_LETTERS[byte >> 2]) if byte >> 2 < 62 else 0 for byte in range(256))
+_NO_LETTER = bytes(byte for byte in range(256) if byte >> 2 >= len(_ID_LETTERS))
+
+
 def _draw_id(source: random.Random) -> str:
-    """moto's request id (52 letters or digits) drawn as `Random.choice` draws each of them
-    (`getrandbits` of 6 bits until one is below 62), with one Python call per draw instead of
-    three."""
-    draw = source.getrandbits
-    letters: list[str] = []
+    """moto's request id (52 letters or digits) drawn as `Random.choice` draws each of them:
+    `getrandbits(6)`, the top 6 bits of the generator's next 32-bit word, until one is below
+    62. `getrandbits(32 * n)` hands out the next n words, the first one lowest, so one call
+    makes the first 52 draws; a draw that picked no letter is made up for one at a time."""
+    words = source.getrandbits(32 * _ID_LENGTH).to_bytes(4 * _ID_LENGTH, "little")
+    letters = words[3::4].translate(_BYTE_TO_LETTER, _NO_LETTER).decode("ascii")
     while len(letters) < _ID_LENGTH:
-        bits = draw(6)
+        bits = source.getrandbits(6)
         if bits < len(_ID_LETTERS):
-            letters.append(_ID_LETTERS[bits])
-    return "".join(letters)
+            letters += _ID_LETTERS[bits]
+    return letters
 
 
 def _draws_as_moto() -> bool:

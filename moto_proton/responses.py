@@ -189,17 +189,20 @@ class BotocoreProtonResponse(ProtonResponse):
 
     @classmethod
     def answer_botocore(
-        cls, request: Any, headers: LowerCaseHeaders, access_key: str
+        cls, request: Any, headers: LowerCaseHeaders, access_key: str, request_host: bool = True
     ) -> TYPE_RESPONSE:
+        """The answer to `request`; `request_host`: whether a missing Host header is added to
+        the botocore request too (where moto hands that request to its handlers)."""
         response = cls()
         response.access_key = access_key
-        return response._answer(request, headers, lambda: response._setup(request, headers))
+        setup = lambda: response._setup(request, headers, request_host)  # noqa: E731
+        return response._answer(request, headers, setup)
 
     def get_access_key(self) -> str:
         """Read from the signature by the shortcut already, the way moto reads it."""
         return self.access_key
 
-    def _setup(self, request: Any, headers: LowerCaseHeaders) -> None:
+    def _setup(self, request: Any, headers: LowerCaseHeaders, request_host: bool) -> None:
         from moto.iam.models import mark_account_as_visited
 
         body = request.body
@@ -214,8 +217,12 @@ class BotocoreProtonResponse(ProtonResponse):
         self.querystring = {}
         self.headers = headers
         if "host" not in headers:  # moto adds it to the request, where later handlers see it
-            headers["host"] = request.headers["host"] = request.url.split("/")[2]
-        self.region = self.get_region_from_url(request, request.url)
+            headers["host"] = request.url.split("/")[2]
+            if request_host:
+                request.headers["host"] = headers["host"]
+        # moto reads only the `headers` of what it is given here; these are text, where
+        # botocore may still hold bytes (moto 5.2.6 no longer decodes the botocore request).
+        self.region = self.get_region_from_url(self, request.url)
         self.partition = get_partition(self.region)
         self.response_headers = {"server": "amazon.com", "date": _date_header()}
         self.current_account = self.get_current_account()

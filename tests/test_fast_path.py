@@ -2,7 +2,7 @@
 answers nothing with `mock_aws` off, and leaves every other request to moto."""
 
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import datetime
 from typing import Any
 
@@ -40,9 +40,9 @@ def shortcut_calls(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     calls: list[str] = []
     answer = BotocoreProtonResponse.answer_botocore.__func__  # type: ignore[attr-defined]
 
-    def spy(cls: Any, request: Any, headers: Any, access_key: str) -> Any:
+    def spy(cls: Any, request: Any, headers: Any, access_key: str, **options: Any) -> Any:
         calls.append(headers["X-Amz-Target"].split(".")[-1])
-        return answer(cls, request, headers, access_key)
+        return answer(cls, request, headers, access_key, **options)
 
     monkeypatch.setattr(BotocoreProtonResponse, "answer_botocore", classmethod(spy))
     return calls
@@ -94,18 +94,23 @@ def _session_of_calls() -> list[Any]:
     return outcomes
 
 
-@needs_shortcut
-def test_the_shortcut_and_moto_path_answer_the_same(aws_credentials, shortcut_calls):
+def _on_the_shortcut_and_off(session: Callable[[], list[Any]]) -> tuple[list[Any], list[Any]]:
+    """The outcomes of `session` under `mock_aws`, with the shortcut, then without it."""
     with mock_aws():
-        fast = _session_of_calls()
-    assert len(shortcut_calls) == len(fast)
+        fast = session()
     previous = _fast_path.set_enabled(False)
     try:
         with mock_aws():
-            generic = _session_of_calls()
+            generic = session()
     finally:
         _fast_path.set_enabled(previous)
-    assert len(shortcut_calls) == len(fast)
+    return fast, generic
+
+
+@needs_shortcut
+def test_the_shortcut_and_moto_path_answer_the_same(aws_credentials, shortcut_calls):
+    fast, generic = _on_the_shortcut_and_off(_session_of_calls)
+    assert len(shortcut_calls) == len(fast)  # the shortcut answered every call, once
     assert fast == generic
 
 
@@ -194,11 +199,84 @@ def test_nothing_is_installed_on_a_moto_whose_internals_were_not_checked(monkeyp
     assert _fast_path.installed() == SHORTCUT  # what an earlier install put in place stays
 
 
-def test_nothing_is_installed_where_moto_normalizes_every_request(monkeypatch):
+def _plain_http_calls() -> list[Any]:
+    """Proton called with `requests` (unsigned; moto 5.2.6 hands these to the stubber as
+    botocore requests): a body as text, as bytes, and none."""
+    url = "https://proton.eu-west-1.amazonaws.com/"
+    target = {"Content-Type": "application/x-amz-json-1.0"}
+    outcomes = []
+    for operation, body in (
+        ("CreateEnvironmentTemplate", '{"name": "vpc"}'),
+        ("ListEnvironmentTemplates", b"{}"),
+        ("ListEnvironmentTemplates", None),
+    ):
+        headers = {**target, "X-Amz-Target": f"AwsProton20200720.{operation}"}
+        response = requests.post(url, data=body, headers=headers)
+        answer = response.json()
+        for template in [*answer.get("templates", []), answer.get("environmentTemplate", {})]:
+            template.pop("createdAt", None)  # the only thing two runs may differ in
+            template.pop("lastModifiedAt", None)
+        outcomes.append((response.status_code, answer))
+    return outcomes
+
+
+def test_plain_http_calls_answer_the_same_on_both_paths(aws_credentials, shortcut_calls):
+    fast, generic = _on_the_shortcut_and_off(_plain_http_calls)
+    assert fast == generic
+    assert [status for status, _ in fast] == [200, 200, 200]
+    # Only a moto that turns them into botocore requests hands them to the shortcut, which
+    # leaves the one without a body to moto.
+    converts = SHORTCUT and hasattr(type(botocore_stubber), "process_prepared_request")
+    expected = ["CreateEnvironmentTemplate", "ListEnvironmentTemplates"] if converts else []
+    assert shortcut_calls == expected
+
+
+def test_nothing_is_installed_where_the_recorder_keeps_its_switch_elsewhere(monkeypatch):
     from moto.core import botocore_stubber as stubber_module
 
-    monkeypatch.setattr(stubber_module, "normalize_request", object(), raising=False)
+    monkeypatch.setattr(stubber_module, "normalize_request", lambda request: request, raising=False)
+    monkeypatch.setattr(type(recorder), "_record_request", lambda self, request, body=None: None)
     assert _fast_path._moto_internals() is None
+
+
+#: Headers that moto's releases read differently from the shortcut (botocore's mapping, a
+#: werkzeug request): such requests take moto's path. (A header twice cannot reach moto:
+#: botocore's prepared request keeps one value per name.)
+ODD_HEADERS = {
+    "underscore": [("x_moto_account_id", "333333333333")],
+    "another host": [("Host", "proton.eu-west-1.amazonaws.com")],
+    "line break": [("x-note", "a\nb")],
+}
+
+
+def _outcomes_with(headers: list[tuple[str, str]]) -> list[Any]:
+    client = boto3.client("proton", region_name="us-east-1")
+
+    def add(request: Any, **_: Any) -> None:
+        for name, value in headers:
+            request.headers[name] = value
+
+    client.meta.events.register_first("before-send.proton.*", add)  # before moto answers
+    plain = boto3.client("proton", region_name="us-east-1")
+    outcomes: list[Any] = []
+    for call in (
+        lambda: client.create_environment_template(name="vpc"),
+        lambda: client.list_environment_templates(),
+        lambda: plain.list_environment_templates(),  # shows where the template went
+    ):
+        try:
+            response = call()
+            outcomes.append(_timeless(response["templates"]) if "templates" in response else 0)
+        except Exception as error:  # moto may refuse the request: so must the shortcut
+            outcomes.append(type(error).__name__)
+    return outcomes
+
+
+@pytest.mark.parametrize("headers", ODD_HEADERS.values(), ids=ODD_HEADERS.keys())
+def test_headers_moto_reads_otherwise_take_moto_path(aws_credentials, shortcut_calls, headers):
+    fast, generic = _on_the_shortcut_and_off(lambda: _outcomes_with(headers))
+    assert fast == generic
+    assert shortcut_calls == ["ListEnvironmentTemplates"]  # the plain client's alone
 
 
 def test_the_server_keeps_proton_hosts_and_asks_moto_for_the_rest():

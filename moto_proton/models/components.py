@@ -218,7 +218,9 @@ class ComponentsMixin(BackendParts):
     ) -> dict[str, Any]:
         request = fingerprint(locals())
         original = self.component_client_tokens.replay(client_token, request)
-        replayed = found(self.component, original) if original is not None else None
+        replayed = (
+            found(self.components, self.component, original) if original is not None else None
+        )
         if replayed is not None:  # once the original is deleted, a retry creates anew
             return {"component": replayed.describe()}
         environment, instance = self._check_new_component(
@@ -294,7 +296,7 @@ class ComponentsMixin(BackendParts):
             raise ConflictException(f"The environment {environment_name} is being deleted.")
         self._component_role(environment_name)
         check_manifest(manifest)
-        if found(self.component, name) is not None:
+        if found(self.components, self.component, name) is not None:
             raise ConflictException(f"The component {name} already exists.")
         enforce_quota(
             "components",

@@ -164,7 +164,7 @@ class EnvironmentsMixin(BackendParts):
         tags: Optional[list[dict[str, str]]] = None,
     ) -> dict[str, Any]:
         request = fingerprint(locals())
-        existing = found(self.environment, name)
+        existing = found(self.environments, self.environment, name)
         if existing is not None:
             label = f"environment {name}"
             return {"environment": idempotent_create(existing, request, label).describe()}

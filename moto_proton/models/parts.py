@@ -43,9 +43,13 @@ def stored(create: Callable[[], Stored]) -> Stored:
     return cast(Stored, _Store(create))
 
 
-def found(find: Callable[[str], Found], name: str) -> Optional[Found]:
-    """What `find` finds by `name`, brought up to date; None when there is none, or its deletion
-    has finished (`find` then forgets it and raises ResourceNotFoundException)."""
+def found(store: Mapping[str, Any], find: Callable[[str], Found], name: str) -> Optional[Found]:
+    """What `find` finds by `name` in `store`, brought up to date; None when there is none, or
+    its deletion has finished (`find` then forgets it and raises ResourceNotFoundException).
+    `store` is asked first: making the error costs more than the rest of a lookup (moto's
+    error class renders an XML body that the JSON one then replaces)."""
+    if name not in store:
+        return None
     try:
         return find(name)
     except ResourceNotFoundException:
@@ -55,7 +59,7 @@ def found(find: Callable[[str], Found], name: str) -> Optional[Found]:
 def live(store: Mapping[str, Any], find: Callable[[str], Found]) -> list[Found]:
     """The resources of `store` that `find` still finds, in the store's order, each brought up
     to date; one whose deletion has finished meanwhile is left out."""
-    resources = (found(find, name) for name in list(store))
+    resources = (found(store, find, name) for name in list(store))
     return [resource for resource in resources if resource is not None]
 
 

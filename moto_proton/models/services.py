@@ -253,7 +253,7 @@ class ServicesMixin(BackendParts):
         tags: Optional[list[dict[str, str]]] = None,
     ) -> dict[str, Any]:
         request = fingerprint(locals())
-        existing = found(self.service, name)
+        existing = found(self.services, self.service, name)
         if existing is not None:
             return {"service": idempotent_create(existing, request, f"service {name}").describe()}
         template = self.template(template_name, SERVICE)
