@@ -13,10 +13,11 @@ command line was wrong.
 """
 
 import argparse
-import importlib.util
 import json
 import sys
 from typing import Any, NoReturn, Optional
+
+from .extras import PROVISIONING_INSTALL_HINT, RENDERING_MODULES, first_missing
 
 PROG = "moto-proton"
 DESCRIPTION = "AWS Proton offline: the tools of the moto-proton package."
@@ -81,11 +82,9 @@ def _failed(message: str) -> int:
 
 
 def _render(arguments: argparse.Namespace) -> int:
-    for module in ("jinja2", "jsonschema"):
-        if importlib.util.find_spec(module) is None:
-            from .provisioning import INSTALL_HINT
-
-            return _failed(f"needs {module}; install the extra: {INSTALL_HINT}")
+    missing = first_missing(RENDERING_MODULES)
+    if missing is not None:
+        return _failed(f"needs {missing}; install the extra: {PROVISIONING_INSTALL_HINT}")
     from .provisioning.offline import (
         RenderFault,
         SpecFault,

@@ -1,8 +1,18 @@
 """The optional extras, and the one line that says what to install when one is missing."""
 
+import importlib.util
+from collections.abc import Iterable
 from typing import Optional
 
 SERVER_INSTALL_HINT = "pip install 'moto-proton[server]'"
+PROVISIONING_INSTALL_HINT = "pip install 'moto-proton[provisioning]'"
+#: What reading bundles and rendering templates need (`[provisioning]`).
+RENDERING_MODULES = ("jinja2", "jsonschema")
+
+
+def first_missing(modules: Iterable[str]) -> Optional[str]:
+    """The first of `modules` that can't be found, looked up without importing it."""
+    return next((name for name in modules if importlib.util.find_spec(name) is None), None)
 
 
 def server_missing(who: str) -> Optional[str]:

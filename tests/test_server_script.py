@@ -5,7 +5,6 @@ import json
 import os
 import subprocess
 import sys
-import sysconfig
 import urllib.error
 import urllib.request
 from pathlib import Path
@@ -18,6 +17,8 @@ import moto_proton
 from moto_proton.quotas import DEFAULT_QUOTAS
 from moto_proton.testing import server_subprocess
 
+from .real_clients_support import console_script
+
 VERSION_LINE = f"moto-proton-server {moto_proton.__version__} (moto {moto.__version__})\n"
 INSTALL_HINT = "pip install 'moto-proton[server]'"
 
@@ -25,7 +26,7 @@ INSTALL_HINT = "pip install 'moto-proton[server]'"
 def run(
     *arguments: str, env: Optional[dict[str, str]] = None, script: bool = False
 ) -> subprocess.CompletedProcess[str]:
-    command = [str(console_script())] if script else [sys.executable, "-m", "moto_proton"]
+    command = [console_script()] if script else [sys.executable, "-m", "moto_proton"]
     return subprocess.run(
         [*command, *arguments],
         capture_output=True,
@@ -34,13 +35,6 @@ def run(
         env=env,
         stdin=subprocess.DEVNULL,
     )
-
-
-def console_script() -> Path:
-    name = "moto-proton-server" + (".exe" if os.name == "nt" else "")
-    path = Path(sysconfig.get_path("scripts")) / name
-    assert path.exists(), f"the console script is not installed at {path}"
-    return path
 
 
 @pytest.fixture

@@ -162,7 +162,7 @@ class TemplateVersionsMixin(BackendParts):
             # whose lastModifiedAt is still their createdAt (template-view).
             version.last_modified_at = utcnow()
         if version.status != current:
-            provisioning.version_status_changed(self, version, current, version.status)
+            provisioning.version_status_changed(version, current, version.status)
         if template.status != template_status:  # its first published version
             template.status_changed(template_status, template.status)
         return {kind.version_key: template.describe_version(version)}
@@ -208,7 +208,7 @@ class TemplateVersionsMixin(BackendParts):
         answer = {kind.version_key: template.describe_version(version)}
         self.drop_tags(version.arn)
         self.deletions.remember(version.arn, answer)
-        provisioning.version_status_changed(self, version, version.status, "DELETED")
+        provisioning.version_status_changed(version, version.status, "DELETED")
         if template.status != template_status:  # its last published version went
             template.status_changed(template_status, template.status)
         return answer

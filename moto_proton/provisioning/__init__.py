@@ -10,16 +10,16 @@ mock (registration succeeds, nothing rendered, no stack) stays. Needs the `provi
 Jinja2 and jsonschema).
 """
 
-import json
 import string
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any, Optional, cast
 
 from ..exceptions import ValidationException
+from ..extras import PROVISIONING_INSTALL_HINT, RENDERING_MODULES, first_missing
 from ..specs import parse_environment_spec, parse_service_spec
 from ..switches import bundles_required, modelled_resources_required
 from .bundle import Bundle, BundleError, read_bundle
-from .events import DETAIL_TYPES, put_event, resource_detail
+from .events import DEPLOYED_KINDS, resource_detail, status_change
 from .inputs import check_inputs, check_type
 from .offline import (
     RenderFault,
@@ -31,9 +31,9 @@ from .offline import (
     merged,
     render_bundle,
 )
-from .render import RenderError, load_template
+from .render import RenderError, load_document, load_template, template_json
 
-INSTALL_HINT = "pip install 'moto-proton[provisioning]'"
+INSTALL_HINT = PROVISIONING_INSTALL_HINT
 #: Capabilities AWS passes on (samples carry IAM resources and a SAM Transform).
 CAPABILITIES = ("CAPABILITY_IAM", "CAPABILITY_NAMED_IAM", "CAPABILITY_AUTO_EXPAND")
 DELETED_STATUSES = ("DELETE_COMPLETE", "DELETED")
@@ -67,12 +67,10 @@ def missing_dependency(deploying: bool = False) -> Optional[str]:
     """Why provisioning can't run here (a module of the extra is missing), or None. Registration
     only looks the modules up (importing moto's CloudFormation loads every moto backend);
     a deployment imports them."""
-    import importlib.util
-
     try:
-        for module in ("jinja2", "jsonschema", "cfnlint"):
-            if importlib.util.find_spec(module) is None:
-                raise ImportError(name=module)
+        missing = first_missing((*RENDERING_MODULES, "cfnlint"))
+        if missing is not None:
+            raise ImportError(name=missing)
         if deploying:
             import jinja2  # noqa: F401
             import jsonschema  # noqa: F401
@@ -155,17 +153,14 @@ def register_version(backend: Any, template: Any, version: Any) -> None:
             else:
                 version.bundle = bundle
                 version.schema = bundle.schema_text
-    version_status_changed(backend, version, "REGISTRATION_IN_PROGRESS", outcome)
+    version_status_changed(version, "REGISTRATION_IN_PROGRESS", outcome)
 
 
-def version_status_changed(
-    backend: Any, version: Any, previous: Optional[str], status: Optional[str]
-) -> None:
+def version_status_changed(version: Any, previous: Optional[str], status: Optional[str]) -> None:
     kind = "Environment" if version.kind.name == "environment" else "Service"
-    put_event(
-        backend.account_id,
-        backend.region_name,
-        f"AWS Proton {kind} Template Version Status Change",
+    status_change(
+        f"{kind} Template Version",
+        version.arn,
         {
             "name": version.template_name,
             "majorVersion": version.major,
@@ -173,7 +168,6 @@ def version_status_changed(
             "status": status,
             "previousStatus": previous,
         },
-        version.arn,
     )
 
 
@@ -323,8 +317,8 @@ def _apply_stack(backend: Any, resource: Any, plan: Plan, text: str, template: s
     return stack
 
 
-def unmodelled_resources(template: str) -> list[str]:
-    """The resources of a template (JSON text) that moto's CloudFormation doesn't model, as
+def unmodelled_resources(template: Mapping[str, Any]) -> list[str]:
+    """The resources of a template document that moto's CloudFormation doesn't model, as
     "LogicalId (Type)": moto skips them with a warning and the stack still completes, so a
     deployment would otherwise succeed without them unnoticed. Empty where this moto's
     registry of resource types can't be read."""
@@ -334,7 +328,7 @@ def unmodelled_resources(template: str) -> list[str]:
         modelled = set(get_model_map()) | set(NULL_MODELS)
     except (ImportError, AttributeError):
         return []
-    resources = json.loads(template).get("Resources") or {}
+    resources = template.get("Resources") or {}
     return [
         f"{logical_id} ({kind})"
         for logical_id, resource in resources.items()
@@ -413,21 +407,21 @@ def _rendered(
         return None
     try:
         text = plan.text()
-        template = load_template(text, plan.file)  # refuses what is no CloudFormation template
+        document = load_document(text, plan.file)  # refuses what is no CloudFormation template
     except SpecFault as fault:
         deployment.fail(f"Invalid inputs: {fault.reason}")
         return None
     except (RenderFault, RenderError, UsageFault) as error:
         deployment.fail(f"Rendering failed: {error}")
         return None
-    unmodelled = unmodelled_resources(template)
+    unmodelled = unmodelled_resources(document)
     if unmodelled and modelled_resources_required():
         deployment.fail(
             f"moto's CloudFormation doesn't model {', '.join(unmodelled)}; the deployment "
             "fails because require_modelled_resources is on."
         )
         return None
-    return plan, text, template, unmodelled
+    return plan, text, template_json(document), unmodelled
 
 
 def revert(backend: Any, resource: Any, deployment: Any) -> None:
@@ -468,22 +462,15 @@ def status_changed(backend: Any, resource: Any, previous: Optional[str], status:
     if status in DELETED_STATUSES:
         release(backend, resource)
         status = "DELETED"
-    detail_type = DETAIL_TYPES.get(resource.target_resource_type)
-    if detail_type is None:
+    kind = DEPLOYED_KINDS.get(resource.target_resource_type)
+    if kind is None:
         return
-    put_event(
-        backend.account_id,
-        backend.region_name,
-        detail_type,
-        resource_detail(resource, status, previous),
-        resource.arn,
-    )
+    status_change(kind, resource.arn, resource_detail(resource, status, previous))
     deployment = backend.deployments.get(resource.last_attempted_deployment_id)
     if deployment is not None and status in ("IN_PROGRESS", "SUCCEEDED", "FAILED", "CANCELLED"):
-        put_event(
-            backend.account_id,
-            backend.region_name,
-            "AWS Proton Deployment Status Change",
+        status_change(
+            "Deployment",
+            deployment.arn,
             {
                 "id": deployment.id,
                 "status": status,
@@ -492,5 +479,4 @@ def status_changed(backend: Any, resource: Any, previous: Optional[str], status:
                 "targetArn": resource.arn,
                 "targetResourceType": resource.target_resource_type,
             },
-            deployment.arn,
         )

@@ -7,7 +7,7 @@ from typing import Any, Optional
 SOURCE = "aws.proton"
 
 
-def put_event(
+def _put_event(
     account_id: str,
     region: str,
     detail_type: str,
@@ -42,12 +42,12 @@ def put_event(
         return
 
 
-#: The detail-type of each deployed resource kind's status change, as EventBridge delivers it.
-DETAIL_TYPES = {
-    "ENVIRONMENT": "AWS Proton Environment Status Change",
-    "SERVICE_INSTANCE": "AWS Proton Service Instance Status Change",
-    "SERVICE_PIPELINE": "AWS Proton Service Pipeline Status Change",
-    "COMPONENT": "AWS Proton Component Status Change",
+#: The kind each deployed resource's events name (`AWS Proton <kind> Status Change`).
+DEPLOYED_KINDS = {
+    "ENVIRONMENT": "Environment",
+    "SERVICE_INSTANCE": "Service Instance",
+    "SERVICE_PIPELINE": "Service Pipeline",
+    "COMPONENT": "Component",
 }
 
 
@@ -65,4 +65,4 @@ def status_change(kind: str, arn: str, detail: dict[str, Any]) -> None:
     """`AWS Proton <kind> Status Change` about the resource `arn` names, on the default bus of
     the account and Region in that ARN: the account that owns the resource."""
     parts = arn.split(":", 5)
-    put_event(parts[4], parts[3], f"AWS Proton {kind} Status Change", detail, arn)
+    _put_event(parts[4], parts[3], f"AWS Proton {kind} Status Change", detail, arn)

@@ -179,6 +179,16 @@ CloudFormationLoader.add_multi_constructor("!", _short_form)
 
 def load_template(text: str, file: str) -> str:
     """The rendered CloudFormation YAML (or JSON) as JSON text for moto."""
+    return template_json(load_document(text, file))
+
+
+def template_json(document: dict[str, Any]) -> str:
+    """A template document as the JSON text moto builds stacks from (dates as text)."""
+    return json.dumps(document, default=str)
+
+
+def load_document(text: str, file: str) -> dict[str, Any]:
+    """The rendered CloudFormation YAML (or JSON) as a document; RenderError when it is none."""
     try:
         document = yaml.load(text, Loader=CloudFormationLoader)  # noqa: S506 - SafeLoader subclass
     except yaml.YAMLError as error:
@@ -188,4 +198,4 @@ def load_template(text: str, file: str) -> str:
         raise RenderError(f"{file} (rendered){at}: not valid YAML: {problem}") from None
     if not isinstance(document, dict) or not isinstance(document.get("Resources"), dict):
         raise RenderError(f"{file} (rendered): a CloudFormation template needs Resources")
-    return json.dumps(document, default=str)
+    return document
