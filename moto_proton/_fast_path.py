@@ -34,11 +34,13 @@ import threading
 from collections.abc import Callable
 from typing import Any, Optional
 
-from botocore.awsrequest import AWSPreparedRequest
+from botocore.awsrequest import AWSPreparedRequest, HeadersDict
 from moto.core.responses import BaseResponse
+from moto.moto_api._internal import mock_random
+from moto.utilities.aws_headers import gen_amzn_requestid_long
 
 from ._plugin import SERVICE, _release
-from .responses import BotocoreProtonResponse, LowerCaseHeaders
+from .responses import NO_ACCESS_KEY, BotocoreProtonResponse, LowerCaseHeaders
 
 #: The moto releases whose request path the shortcuts were checked against: 5.1.22 and 5.2.1,
 #: and 5.2.5 and 5.2.6, which build a werkzeug request in `process_request` (told apart by
@@ -160,8 +162,6 @@ def _routed_to_proton(url: str, moto: dict[str, Any]) -> bool:
     return routed
 
 
-#: The access key moto gives a request that carries none (`BaseResponse.get_access_key`).
-NO_ACCESS_KEY = "AKIAEXAMPLE"
 KEY_LIKE = re.compile(r"[A-Z0-9]{20}")
 
 
@@ -187,13 +187,61 @@ def _access_key(request: Any, headers: LowerCaseHeaders) -> Optional[str]:
     return None
 
 
-def _text_headers(request: Any) -> tuple[Optional[LowerCaseHeaders], list[str]]:
-    """The request's headers as text by lower-case name, and the names of those botocore left
-    as bytes. No headers (moto's path) where moto's readings could differ from this one: a
-    value that is not UTF-8 or holds a line break (moto raises on them), a name twice (a
-    werkzeug request joins the values; botocore's prepared requests hold one), a name with an
-    underscore (a werkzeug request reads it as a dash), a Host header naming another host than
-    the URL (a werkzeug request takes its URL, and so its Region, from the Host header)."""
+#: Writes the values botocore left as bytes back into its request as text, as moto does.
+WriteBack = Callable[[], None]
+
+
+def _text_headers(request: Any) -> tuple[Optional[LowerCaseHeaders], WriteBack]:
+    """The request's headers as text by lower-case name (botocore holds most values as bytes),
+    and how to write them back decoded. No headers (moto's path) where moto's readings could
+    differ from this one: a value that is not UTF-8 or holds a line break (moto raises on
+    them), a name twice (a werkzeug request joins the values; botocore's prepared requests
+    hold one), a name with an underscore (a werkzeug request reads it as a dash), a Host header
+    naming another host than the URL (a werkzeug request takes its URL, and so its Region, from
+    the Host header)."""
+    read = _read_headers_at_once(request.headers)
+    if read is None:
+        return _read_each_header(request)
+    headers, write_back = read
+    if "_" in "".join(headers) or _LINE_BREAK.search("".join(headers.values())):
+        return None, _nothing
+    return _checked_host(headers, request.url), write_back
+
+
+_LINE_BREAK = re.compile("[\r\n]")
+
+
+def _nothing() -> None:
+    pass
+
+
+def _read_headers_at_once(mapping: Any) -> Optional[tuple[LowerCaseHeaders, WriteBack]]:
+    """The usual botocore request, read from the dict inside botocore's mapping, which keeps
+    each name with its lower-case form (one entry per lower-case name); None where the mapping
+    is another, or a value neither text nor UTF-8 bytes."""
+    if type(mapping) is not HeadersDict:
+        return None
+    entries = getattr(mapping, "_dict", None)
+    if type(entries) is not dict:
+        return None
+    try:
+        names = [key._lower for key in entries]
+        values = [v.decode("utf-8") if type(v) is bytes else v for v in entries.values()]
+    except (AttributeError, UnicodeDecodeError):
+        return None
+    if any(type(value) is not str for value in values):
+        return None
+    decoded = [(key, text) for key, text in zip(entries, values) if entries[key] is not text]
+    return LowerCaseHeaders(zip(names, values)), lambda: entries.update(decoded)
+
+
+def _checked_host(headers: LowerCaseHeaders, url: str) -> Optional[LowerCaseHeaders]:
+    host = dict.get(headers, "host")
+    return None if host is not None and host != url.split("/")[2] else headers
+
+
+def _read_each_header(request: Any) -> tuple[Optional[LowerCaseHeaders], WriteBack]:
+    """`_text_headers` one header at a time, through the mapping's own interface."""
     headers = LowerCaseHeaders()
     undecoded = []
     for name, value in request.headers.items():
@@ -201,16 +249,18 @@ def _text_headers(request: Any) -> tuple[Optional[LowerCaseHeaders], list[str]]:
             try:
                 value = value.decode("utf-8")
             except UnicodeDecodeError:
-                return None, []
+                return None, _nothing
             undecoded.append(name)
         key = name.lower()
         if key in headers or "_" in key or "\n" in value or "\r" in value:
-            return None, []
+            return None, _nothing
         dict.__setitem__(headers, key, value)
-    host = dict.get(headers, "host")
-    if host is not None and host != request.url.split("/")[2]:
-        return None, []
-    return headers, undecoded
+
+    def write_back() -> None:
+        for name in undecoded:
+            request.headers[name] = headers[name]
+
+    return _checked_host(headers, request.url), write_back
 
 
 def _shortcut(moto: dict[str, Any]) -> Callable[[Any], Any]:
@@ -235,7 +285,7 @@ def _shortcut(moto: dict[str, Any]) -> Callable[[Any], Any]:
             return original(request)
         if normalize is not None and not isinstance(request.body, (bytes, str)):
             return original(request)  # moto reads a stream, or no body, into a werkzeug request
-        headers, undecoded = _text_headers(request)
+        headers, write_back = _text_headers(request)
         access_key = None if headers is None else _access_key(request, headers)
         if headers is None or access_key is None:
             return original(request)
@@ -245,8 +295,7 @@ def _shortcut(moto: dict[str, Any]) -> Callable[[Any], Any]:
         if not service_whitelisted(SERVICE):
             raise moto["ServiceNotWhitelisted"](SERVICE)
         if normalize is None:
-            for name in undecoded:  # as moto does, before the recorder copies them
-                request.headers[name] = headers[name]
+            write_back()  # as moto does, before the recorder copies them
             recorded = request
         else:  # the recorder returns at once while it is off: then nothing to build for it
             recorded = normalize(request) if recorder._user_enabled else None
@@ -302,20 +351,11 @@ def _draws_as_moto() -> bool:
 
 
 def _moto_request_id() -> str:
-    from moto.utilities.aws_headers import gen_amzn_requestid_long
-
     return gen_amzn_requestid_long()
 
 
 def _fast_request_id() -> str:
-    from moto.moto_api._internal import mock_random
-
     return _draw_id(mock_random)
-
-
-#: The request id of an answer on the shortcut: moto's own generator unless ours is checked to
-#: draw the same ids (at `install`).
-request_id: Callable[[], str] = _moto_request_id
 
 
 def install() -> bool:
@@ -324,10 +364,12 @@ def install() -> bool:
     moto = _moto_internals()
     if moto is None:
         return False
-    global request_id
     if hasattr(moto["original"], "proton_shortcut"):
         return True
-    request_id = _fast_request_id if _draws_as_moto() else _moto_request_id
+    # The request id of an answer on the shortcut: moto's own generator unless ours is checked
+    # to draw the same ids.
+    draw = _fast_request_id if _draws_as_moto() else _moto_request_id
+    BotocoreProtonResponse.new_request_id = staticmethod(draw)  # type: ignore[assignment]
     moto["stubber"].process_request = _shortcut(moto)
     return True
 

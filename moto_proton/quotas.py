@@ -7,6 +7,8 @@ then AWS's default. A moto reset keeps overrides; `reset_quotas()` drops them.
 import os
 import threading
 
+from .exceptions import ServiceQuotaExceededException
+
 #: Defaults from AWS's quota table (per account per Region).
 DEFAULT_QUOTAS: dict[str, int] = {
     "environment_account_connections_per_environment_account": 1000,
@@ -60,8 +62,6 @@ def get_quota(name: str) -> int:
 def enforce_quota(name: str, used: int, holder: str, counted: str, adding: int = 1) -> None:
     """ServiceQuotaExceededException when adding `adding` to `used` would pass quota `name`,
     e.g. `enforce_quota("environments", 1000, "Account 1234...", "environments in us-east-1")`."""
-    from .exceptions import ServiceQuotaExceededException
-
     quota = get_quota(name)
     if used + adding > quota:
         raise ServiceQuotaExceededException(

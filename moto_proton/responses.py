@@ -7,7 +7,9 @@ means adding its backend method; nothing here changes.
 
 import functools
 import logging
+import os
 import re
+import time
 import zlib
 from collections.abc import Callable
 from typing import Any
@@ -15,9 +17,11 @@ from typing import Any
 from botocore import xform_name
 from botocore.model import OperationModel
 from moto.core.common_types import TYPE_RESPONSE
+from moto.core.models import DEFAULT_ACCOUNT_ID
 from moto.core.responses import BaseResponse
-from moto.core.utils import gzip_decompress, utcnow
-from moto.utilities.utils import get_partition
+from moto.core.utils import gzip_decompress
+from moto.utilities.aws_headers import gen_amzn_requestid_long
+from moto.utilities.utils import PARTITION_NAMES, get_partition
 from werkzeug.http import http_date
 
 from .api_model import service_model
@@ -166,14 +170,21 @@ class LowerCaseHeaders(dict[str, str]):
         super().__setitem__(name.lower(), value)
 
 
+#: URL -> the Region and partition it names, for at most MAX_URLS URLs (a test may invent
+#: Regions); others are read on every request.
+_url_regions: dict[str, tuple[str, str]] = {}
+MAX_URLS = 1024
+
 #: The last second formatted for the Date header, and its text (one formatting per second).
 _last_date: tuple[Any, str] = (None, "")
 
 
 def _date_header() -> str:
+    """moto's Date header (`http_date(utcnow())`), formatted once per second. The clock is
+    read as `time.time()`, which the libraries that freeze moto's clock in tests freeze too."""
     global _last_date
-    now = utcnow().replace(microsecond=0)
     second, text = _last_date
+    now = int(time.time())
     if second != now:
         text = http_date(now)
         _last_date = (now, text)
@@ -198,13 +209,27 @@ class BotocoreProtonResponse(ProtonResponse):
         setup = lambda: response._setup(request, headers, request_host)  # noqa: E731
         return response._answer(request, headers, setup)
 
+    #: How the request id of an answer is drawn: moto's generator, unless the shortcut checked
+    #: that its own draws the same ids from the same seed (`moto_proton._fast_path.install`).
+    new_request_id: Callable[[], str] = staticmethod(gen_amzn_requestid_long)
+
     def get_access_key(self) -> str:
         """Read from the signature by the shortcut already, the way moto reads it."""
         return self.access_key
 
-    def _setup(self, request: Any, headers: LowerCaseHeaders, request_host: bool) -> None:
-        from moto.iam.models import mark_account_as_visited
+    def get_current_account(self) -> str:
+        """moto's reading (`BaseResponse.get_current_account`), in its order: MOTO_ACCOUNT_ID,
+        the x-moto-account-id header, the account whose IAM holds the access key, moto's
+        default account."""
+        account = os.environ.get("MOTO_ACCOUNT_ID")
+        if account is not None:
+            return account
+        account = dict.get(self.headers, "x-moto-account-id")
+        if account is not None:
+            return account  # type: ignore[no-any-return]
+        return _account_of_access_key(self.access_key)
 
+    def _setup(self, request: Any, headers: LowerCaseHeaders, request_host: bool) -> None:
         body = request.body
         if hasattr(body, "read"):
             body = body.read()
@@ -222,29 +247,79 @@ class BotocoreProtonResponse(ProtonResponse):
                 request.headers["host"] = headers["host"]
         # moto reads only the `headers` of what it is given here; these are text, where
         # botocore may still hold bytes (moto 5.2.6 no longer decodes the botocore request).
-        self.region = self.get_region_from_url(self, request.url)
-        self.partition = get_partition(self.region)
+        self.region, self.partition = self._region_of(request.url)
         self.response_headers = {"server": "amazon.com", "date": _date_header()}
         self.current_account = self.get_current_account()
-        mark_account_as_visited(
-            account_id=self.current_account,
-            access_key=self.access_key,
-            service=self.service_name,  # type: ignore[arg-type]
-            region=self.region,
-        )
+        _mark_access_key_used(self.current_account, self.access_key, self.region, self.partition)
+
+    def _region_of(self, url: str) -> tuple[str, str]:
+        """The Region and partition, as moto's `get_region_from_url` reads the Region: from the
+        URL when it names one (remembered per URL: moto looks at the User-Agent first, in
+        vain when the URL names it), else from the User-Agent or the signature."""
+        known = _url_regions.get(url)
+        if known is not None:
+            return known
+        match = self.region_regex.search(url)
+        region = match.group(1) if match else self.get_region_from_url(self, url)
+        found = (region, get_partition(region))
+        if match and len(_url_regions) < MAX_URLS:
+            _url_regions[url] = found
+        return found
 
     @staticmethod
     def _enrich_response(  # type: ignore[misc]
         headers: dict[str, str], body: Any
     ) -> tuple[dict[str, str], Any]:
         """moto's `_enrich_response`, with the same request id from moto's random source (see
-        `moto_proton._fast_path.request_id`), and its XML substitution run only on a body that
+        `new_request_id`), and its XML substitution run only on a body that
         holds the element it replaces."""
-        from ._fast_path import request_id
-
         if "status" in headers:
             headers["status"] = str(headers["status"])
-        headers["x-amzn-requestid"] = identifier = request_id()
+        headers["x-amzn-requestid"] = identifier = BotocoreProtonResponse.new_request_id()
         if isinstance(body, str) and "<RequestId>" in body:
             body = re.sub(r"(?<=<RequestId>).*(?=<\/RequestId>)", identifier, body)
         return headers, body
+
+
+# moto reads the account of an access key, and marks the key used, on every request. Both walk
+# IAM's backends through moto's mappings, which make each missing backend as they go. Where the
+# backends they would look at all exist already (every request after the first), the functions
+# below read them as moto does, without the mappings' bookkeeping; anywhere else, and whenever
+# a key is found to mark, they hand over to moto's own functions. A request without an access
+# key (moto's test credentials carry none that moto can read) walks nothing: moto's IAM only
+# holds the 20-character keys it made (`AKIA...`, `ASIA...`), never its shorter placeholder.
+
+#: The access key moto gives a request that carries none (`BaseResponse.get_access_key`).
+NO_ACCESS_KEY = "AKIAEXAMPLE"
+
+
+def _account_of_access_key(access_key: str) -> str:
+    """`moto.iam.models.get_account_id_from`: the first account, in moto's order, whose IAM
+    in some partition holds the access key; moto's default account if none does."""
+    if access_key == NO_ACCESS_KEY:
+        return DEFAULT_ACCOUNT_ID
+    from moto.iam.models import get_account_id_from, iam_backends
+
+    for account_id, account in list(iam_backends.items()):
+        for partition in PARTITION_NAMES:
+            backend = dict.get(account, partition)
+            if backend is None:  # moto makes it here: let moto walk from the start
+                return get_account_id_from(access_key)  # type: ignore[no-any-return]
+            if access_key in backend.access_keys:
+                return account_id  # type: ignore[no-any-return]
+    return DEFAULT_ACCOUNT_ID
+
+
+def _mark_access_key_used(account_id: str, access_key: str, region: str, partition: str) -> None:
+    """`moto.iam.models.mark_account_as_visited` for Proton: nothing to do where the account's
+    IAM in the partition exists and doesn't hold the key."""
+    if access_key == NO_ACCESS_KEY:
+        return
+    from moto.iam.models import iam_backends, mark_account_as_visited
+
+    account = dict.get(iam_backends, account_id)
+    backend = None if account is None else dict.get(account, partition)
+    if backend is None or access_key in backend.access_keys:
+        mark_account_as_visited(
+            account_id=account_id, access_key=access_key, service="proton", region=region
+        )

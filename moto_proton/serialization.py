@@ -8,7 +8,6 @@ done once per shape and each answer is a plain walk.
 """
 
 import base64
-import calendar
 import datetime
 import functools
 import json
@@ -20,8 +19,16 @@ from botocore.model import OperationModel, Shape
 Convert = Optional[Callable[[Any], Any]]  # None: the value goes out as it is
 
 
+_EPOCH = datetime.datetime(1970, 1, 1)
+
+
 def epoch_seconds(value: datetime.datetime) -> float:
-    seconds = calendar.timegm(value.utctimetuple())
+    """Seconds since the epoch, to the millisecond below; a naive value is UTC (moto's
+    `utcnow`)."""
+    if value.tzinfo is not None:
+        value = value.astimezone(datetime.timezone.utc).replace(tzinfo=None)
+    since = value - _EPOCH
+    seconds = since.days * 86400 + since.seconds
     return seconds + (value.microsecond // 1000) / 1000 if value.microsecond else seconds
 
 
@@ -70,5 +77,9 @@ def _output_converter(operation: OperationModel) -> Callable[[Any], Any]:
     return _compile(shape, {}) or dict
 
 
+#: One encoder for every answer (`json.dumps` with options builds a new one per call).
+_COMPACT = json.JSONEncoder(separators=(",", ":"))
+
+
 def response_body(operation: OperationModel, result: dict[str, Any]) -> str:
-    return json.dumps(_output_converter(operation)(result), separators=(",", ":"))
+    return _COMPACT.encode(_output_converter(operation)(result))

@@ -10,11 +10,12 @@ constraint: Member must satisfy regular expression pattern: ^\\d{12}$`.
 import functools
 import json
 import re
+from collections.abc import Callable
 from typing import Any, Optional
 
 from botocore.model import OperationModel, Shape
 
-from .exceptions import ValidationException
+from .exceptions import SerializationException, ValidationException
 
 _NUMBER_TYPES: dict[str, tuple[type, ...]] = {
     "integer": (int,),
@@ -51,113 +52,183 @@ def _show(value: Any, depth: int = 0) -> str:
     return str(value)
 
 
-class _Walker:
-    def __init__(self) -> None:
-        self.errors: list[str] = []
+#: A compiled check of one shape: `check(value, path, errors)` appends what `value`, found at
+#: `path`, fails (nothing when it passes).
+Check = Callable[[Any, str, list[str]], None]
 
-    def fail(self, value: Any, path: str, constraint: str) -> None:
-        shown = "null" if value is None else f"'{_show(value)}'"
-        self.errors.append(f"Value {shown} at '{path}' failed to satisfy constraint: {constraint}")
 
-    def walk(self, shape: Shape, value: Any, path: str) -> None:
-        kind = shape.type_name
-        if kind == "structure":
-            self.structure(shape, value, path)
-        elif kind == "list":
-            self.list(shape, value, path)
-        elif kind == "map":
-            self.map(shape, value, path)
-        elif kind == "string":
-            self.string(shape, value, path)
-        elif kind in _NUMBER_TYPES:
-            self.number(shape, value, path)
-        elif kind == "boolean":
-            if not isinstance(value, bool):
-                self.fail(value, path, "Member must be a boolean")
-        elif kind == "timestamp":
-            if isinstance(value, bool) or not isinstance(value, (int, float, str)):
-                self.fail(value, path, "Member must be a timestamp")
-        elif kind == "blob" and not isinstance(value, str):
-            self.fail(value, path, "Member must be a base64-encoded string")
+def _fail(errors: list[str], value: Any, path: str, constraint: str) -> None:
+    shown = "null" if value is None else f"'{_show(value)}'"
+    errors.append(f"Value {shown} at '{path}' failed to satisfy constraint: {constraint}")
 
-    def structure(self, shape: Any, value: Any, path: str) -> None:
+
+@functools.cache
+def _input_check(operation: OperationModel) -> Optional[Check]:
+    """The check of the operation's input, compiled once: what depends only on the model
+    (members, required ones, limits, patterns) is read from it here, not on every request."""
+    shape = operation.input_shape
+    return None if shape is None else _compile(shape, {})
+
+
+def _compile(shape: Any, seen: dict[str, Optional[Check]]) -> Check:
+    if shape.name in seen:  # a recursive shape: look its check up when it is used
+        return lambda value, path, errors: seen[shape.name](value, path, errors)  # type: ignore[misc]
+    kind = shape.type_name
+    if kind == "structure":
+        seen[shape.name] = None
+        check = _structure(shape, seen)
+        seen[shape.name] = check
+        return check
+    if kind == "list":
+        return _list(shape, _compile(shape.member, seen))
+    if kind == "map":
+        return _map(shape, _compile(shape.key, seen), _compile(shape.value, seen))
+    if kind == "string":
+        return _string(shape)
+    if kind in _NUMBER_TYPES:
+        return _number(shape)
+    if kind == "boolean":
+        return _boolean
+    if kind == "timestamp":
+        return _timestamp
+    if kind == "blob":
+        return _blob
+    return _anything
+
+
+def _structure(shape: Any, seen: dict[str, Optional[Check]]) -> Check:
+    required = set(shape.required_members)
+    members = [
+        (name, _compile(member, seen), name in required) for name, member in shape.members.items()
+    ]
+    tagged_union = getattr(shape, "is_tagged_union", False)
+
+    def check(value: Any, path: str, errors: list[str]) -> None:
         if not isinstance(value, dict):
-            self.fail(value, path, "Member must be a structure")
+            _fail(errors, value, path, "Member must be a structure")
             return
         prefix = f"{path}." if path else ""
-        required = set(shape.required_members)
-        for name, member in shape.members.items():
+        for name, member_check, is_required in members:
             member_value = value.get(name)
             if member_value is None:
-                if name in required:
-                    self.fail(None, prefix + name, "Member must not be null")
+                if is_required:
+                    _fail(errors, None, prefix + name, "Member must not be null")
                 continue
-            self.walk(member, member_value, prefix + name)
-        if getattr(shape, "is_tagged_union", False) and path:
-            chosen = [name for name in shape.members if value.get(name) is not None]
+            member_check(member_value, prefix + name, errors)
+        if tagged_union and path:
+            chosen = [name for name, _, _ in members if value.get(name) is not None]
             if len(chosen) != 1:
-                self.fail(value, path, "Member must have exactly one member set")
+                _fail(errors, value, path, "Member must have exactly one member set")
 
-    def list(self, shape: Any, value: Any, path: str) -> None:
+    return check
+
+
+def _length(shape: Any) -> Check:
+    meta = shape.metadata
+    low, high = meta.get("min"), meta.get("max")
+
+    def check(value: Any, path: str, errors: list[str]) -> None:
+        if low is not None and len(value) < low:
+            _fail(errors, value, path, f"Member must have length greater than or equal to {low}")
+        if high is not None and len(value) > high:
+            _fail(errors, value, path, f"Member must have length less than or equal to {high}")
+
+    return check
+
+
+def _list(shape: Any, item_check: Check) -> Check:
+    length = _length(shape)
+
+    def check(value: Any, path: str, errors: list[str]) -> None:
         if not isinstance(value, list):
-            self.fail(value, path, "Member must be a list")
+            _fail(errors, value, path, "Member must be a list")
             return
-        self.length(shape, value, path)
+        length(value, path, errors)
         for index, item in enumerate(value, start=1):
             item_path = f"{path}.{index}.member"
             if item is None:
-                self.fail(None, item_path, "Member must not be null")
+                _fail(errors, None, item_path, "Member must not be null")
             else:
-                self.walk(shape.member, item, item_path)
+                item_check(item, item_path, errors)
 
-    def map(self, shape: Any, value: Any, path: str) -> None:
+    return check
+
+
+def _map(shape: Any, key_check: Check, value_check: Check) -> Check:
+    length = _length(shape)
+
+    def check(value: Any, path: str, errors: list[str]) -> None:
         if not isinstance(value, dict):
-            self.fail(value, path, "Member must be a map")
+            _fail(errors, value, path, "Member must be a map")
             return
-        self.length(shape, value, path)
+        length(value, path, errors)
         for key, item in value.items():
-            self.walk(shape.key, key, f"{path}.{key}.key")
+            key_check(key, f"{path}.{key}.key", errors)
             if item is not None:
-                self.walk(shape.value, item, f"{path}.{key}.value")
+                value_check(item, f"{path}.{key}.value", errors)
 
-    def string(self, shape: Shape, value: Any, path: str) -> None:
+    return check
+
+
+def _string(shape: Any) -> Check:
+    meta = shape.metadata
+    low, high = meta.get("min"), meta.get("max")
+    pattern = meta.get("pattern")
+    compiled = _pattern(pattern) if pattern is not None else None
+    enum = meta.get("enum")
+
+    def check(value: Any, path: str, errors: list[str]) -> None:
         if not isinstance(value, str):
-            self.fail(value, path, "Member must be a string")
+            _fail(errors, value, path, "Member must be a string")
             return
-        self.length(shape, value, path)
-        meta = shape.metadata
-        if "pattern" in meta:
-            compiled = _pattern(meta["pattern"])
-            if compiled is not None and not compiled.fullmatch(value):
-                # Java's matches(): the whole value, not a prefix of it.
-                self.fail(
-                    value,
-                    path,
-                    f"Member must satisfy regular expression pattern: {meta['pattern']}",
-                )
-        if "enum" in meta and value not in meta["enum"]:
-            self.fail(
-                value, path, f"Member must satisfy enum value set: [{', '.join(meta['enum'])}]"
-            )
+        if low is not None and len(value) < low:
+            _fail(errors, value, path, f"Member must have length greater than or equal to {low}")
+        if high is not None and len(value) > high:
+            _fail(errors, value, path, f"Member must have length less than or equal to {high}")
+        # Java's matches(): the whole value, not a prefix of it.
+        if compiled is not None and not compiled.fullmatch(value):
+            _fail(errors, value, path, f"Member must satisfy regular expression pattern: {pattern}")
+        if enum is not None and value not in enum:
+            _fail(errors, value, path, f"Member must satisfy enum value set: [{', '.join(enum)}]")
 
-    def number(self, shape: Shape, value: Any, path: str) -> None:
-        if isinstance(value, bool) or not isinstance(value, _NUMBER_TYPES[shape.type_name]):
-            self.fail(value, path, f"Member must be of type {shape.type_name}")
+    return check
+
+
+def _number(shape: Any) -> Check:
+    meta = shape.metadata
+    kind = shape.type_name
+    types = _NUMBER_TYPES[kind]
+    low, high = meta.get("min"), meta.get("max")
+
+    def check(value: Any, path: str, errors: list[str]) -> None:
+        if isinstance(value, bool) or not isinstance(value, types):
+            _fail(errors, value, path, f"Member must be of type {kind}")
             return
-        meta = shape.metadata
-        if "min" in meta and value < meta["min"]:
-            self.fail(value, path, f"Member must have value greater than or equal to {meta['min']}")
-        if "max" in meta and value > meta["max"]:
-            self.fail(value, path, f"Member must have value less than or equal to {meta['max']}")
+        if low is not None and value < low:
+            _fail(errors, value, path, f"Member must have value greater than or equal to {low}")
+        if high is not None and value > high:
+            _fail(errors, value, path, f"Member must have value less than or equal to {high}")
 
-    def length(self, shape: Shape, value: Any, path: str) -> None:
-        meta = shape.metadata
-        if "min" in meta and len(value) < meta["min"]:
-            self.fail(
-                value, path, f"Member must have length greater than or equal to {meta['min']}"
-            )
-        if "max" in meta and len(value) > meta["max"]:
-            self.fail(value, path, f"Member must have length less than or equal to {meta['max']}")
+    return check
+
+
+def _boolean(value: Any, path: str, errors: list[str]) -> None:
+    if not isinstance(value, bool):
+        _fail(errors, value, path, "Member must be a boolean")
+
+
+def _timestamp(value: Any, path: str, errors: list[str]) -> None:
+    if isinstance(value, bool) or not isinstance(value, (int, float, str)):
+        _fail(errors, value, path, "Member must be a timestamp")
+
+
+def _blob(value: Any, path: str, errors: list[str]) -> None:
+    if not isinstance(value, str):
+        _fail(errors, value, path, "Member must be a base64-encoded string")
+
+
+def _anything(value: Any, path: str, errors: list[str]) -> None:
+    pass
 
 
 def validation_message(errors: list[str]) -> str:
@@ -184,31 +255,61 @@ def _known(shape: Shape, value: Any) -> Any:
     return value
 
 
+#: The members of recent bodies of at most CACHED_BODY characters whose members are all text,
+#: numbers or booleans are kept (at most CACHED_BODIES; then the record starts again): clients
+#: send the same Get or List (a waiter's poll) again and again, and the members depend on the
+#: operation and the body alone.
+CACHED_BODIES = 256
+CACHED_BODY = 1024
+_SCALARS = (str, int, float, bool)
+_flat_members: dict[tuple[str, str], tuple[tuple[str, Any], ...]] = {}
+
+
 def parse_and_validate(operation: OperationModel, body: str) -> dict[str, Any]:
     """The request's known, non-null members, at every level, after every model check
-    passed."""
-    from .exceptions import SerializationException
+    passed. Each call gets a dict of its own."""
+    key = (operation.name, body)
+    members = _flat_members.get(key)
+    if members is not None:
+        return dict(members)
+    parsed = _parse_and_validate(operation, body)
+    # Lists and mappings are left out: the backend may keep and change them.
+    if len(body) <= CACHED_BODY and all(type(value) in _SCALARS for value in parsed.values()):
+        if len(_flat_members) >= CACHED_BODIES:
+            _flat_members.clear()
+        _flat_members[key] = tuple(parsed.items())
+    return parsed
 
-    def refuse_constant(name: str) -> Any:
-        # NaN, Infinity and -Infinity are not JSON, though Python's parser reads them.
-        raise SerializationException(
-            f"The request body is not valid JSON: {name} is not a JSON number"
-        )
 
+def _refuse_constant(name: str) -> Any:
+    # NaN, Infinity and -Infinity are not JSON, though Python's parser reads them.
+    raise SerializationException(f"The request body is not valid JSON: {name} is not a JSON number")
+
+
+#: One decoder for every body (`json.loads` with an option builds a new one per call).
+_DECODER = json.JSONDecoder(parse_constant=_refuse_constant)
+
+
+def _parse_and_validate(operation: OperationModel, body: str) -> dict[str, Any]:
     try:
-        params = json.loads(body, parse_constant=refuse_constant) if body and body.strip() else {}
+        if not body or not body.strip():
+            params: Any = {}
+        elif isinstance(body, str):
+            params = _DECODER.decode(body)
+        else:  # bytes: json.loads finds their encoding
+            params = json.loads(body, parse_constant=_refuse_constant)
     except RecursionError:
         raise SerializationException("The request body is nested too deeply to be read as JSON")
     except ValueError as error:
         raise SerializationException(f"The request body is not valid JSON: {error}")
     if not isinstance(params, dict):
         raise SerializationException("The request body must be a JSON object")
-    shape = operation.input_shape
-    if shape is None:
+    check = _input_check(operation)
+    if check is None:
         return {}
-    walker = _Walker()
-    walker.structure(shape, params, "")
-    if walker.errors:
-        raise ValidationException(validation_message(walker.errors))
-    known: dict[str, Any] = _known(shape, params)
+    errors: list[str] = []
+    check(params, "", errors)
+    if errors:
+        raise ValidationException(validation_message(errors))
+    known: dict[str, Any] = _known(operation.input_shape, params)
     return known

@@ -220,15 +220,17 @@ def test_boto3_without_client_checks_gets_the_server_message(proton):
 
 
 def test_validation_covers_every_operation():
-    """Every one of the 87 operations has an input shape the validator walks."""
+    """Every one of the 87 operations has an input shape the validator checks."""
     from moto_proton.api_model import service_model
-    from moto_proton.validation import _Walker
+    from moto_proton.validation import _input_check
 
     model = service_model()
     assert len(model.operation_names) == 87
     for name in model.operation_names:
-        shape = model.operation_model(name).input_shape
-        walker = _Walker()
-        walker.structure(shape, {}, "")
-        assert all("Member must not be null" in e for e in walker.errors)
-        assert len(walker.errors) == len(shape.required_members)
+        operation = model.operation_model(name)
+        check = _input_check(operation)
+        assert check is not None
+        errors: list[str] = []
+        check({}, "", errors)
+        assert all("Member must not be null" in e for e in errors)
+        assert len(errors) == len(operation.input_shape.required_members)

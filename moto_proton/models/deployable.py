@@ -161,9 +161,8 @@ class DeployableMixin(BackendParts):
         first = not resource.last_attempted_deployment_id
         initial = None if first else resource.state()
         fails_with = self.failures_to_come.pop(resource.arn, None)
-        deployment = Deployment(self.arn(""), resource, initial, target_state, fails_with)
-        if at is not None:  # one clock reading for createdAt and the first attempt
-            deployment.created_at = deployment.last_modified_at = at
+        # `at`: one clock reading for createdAt and the first attempt.
+        deployment = Deployment(self.arn(""), resource, initial, target_state, fails_with, at)
         deployment.last_attempted_deployment_id = deployment.id
         deployment.last_succeeded_deployment_id = resource.last_succeeded_deployment_id
         self.deployments[deployment.id] = deployment

@@ -42,6 +42,7 @@ class Deployment(ManagedState):
         initial_state: Optional[dict[str, Any]],
         target_state: dict[str, Any],
         fails_with: Optional[str] = None,
+        at: Optional[datetime.datetime] = None,
     ):
         # A deployment a test asked to fail (moto_proton.testing.fail_next_deployment) ends
         # FAILED where others end SUCCEEDED.
@@ -57,7 +58,7 @@ class Deployment(ManagedState):
         self.target_resource_created_at = target.created_at
         self.initial_state = initial_state
         self.target_state = target_state
-        self.created_at = self.last_modified_at = utcnow()
+        self.created_at = self.last_modified_at = at or utcnow()
         self.completed_at: Optional[datetime.datetime] = None
         self.status_message: Optional[str] = None
         self.last_attempted_deployment_id: Optional[str] = None

@@ -18,7 +18,7 @@ from ..specs import parse_environment_spec
 from .connections import CONNECTED, EnvironmentAccountConnection
 from .deployable import DELETED, DELETING, VersionedDeployable, deletion_model
 from .describing import described
-from .idempotency import fingerprint, idempotent_create
+from .idempotency import Fingerprint, fingerprint, idempotent_create
 from .paging import OrderedIndex, Selection, paged
 from .parts import BackendParts, found, live, stored
 from .templates import ENVIRONMENT, TemplateVersion
@@ -45,7 +45,7 @@ class Environment(VersionedDeployable):
         component_role_arn: Optional[str],
         provisioning: Optional[str],
         provisioning_repository: Optional[dict[str, str]],
-        created_with: str,
+        created_with: Fingerprint,
     ):
         super().__init__(
             name, arn, version.template_name, version.major, version.minor, spec, created_at

@@ -5,7 +5,7 @@ create, per account and Region)."""
 import dataclasses
 import datetime
 import json
-from typing import Any, Optional
+from typing import Any, Optional, Union
 
 from moto.core.utils import utcnow
 
@@ -14,17 +14,31 @@ from ..exceptions import ConflictException, ValidationException
 LIFETIME = datetime.timedelta(hours=8)
 
 
-def fingerprint(arguments: dict[str, Any], **same_as: Any) -> str:
+#: A request's canonical form: its arguments in order where each is text, a number, a boolean
+#: or None (the usual create), else JSON with sorted keys (lists and mappings, which the
+#: backend may go on to change, are copied out as text).
+Fingerprint = Union[str, tuple[tuple[str, Any], ...]]
+_SCALARS = (str, int, float, bool, type(None))
+
+
+def fingerprint(arguments: dict[str, Any], **same_as: Any) -> Fingerprint:
     """A canonical form of a create's or an update's request, to tell a retry from a different
     request: every argument of the operation but `self` and the client token (which a retry
     repeats). Give it the method's `locals()` as its first statement, so that every parameter
     counts, one added later too. `same_as` replaces an argument whose spellings mean the same
     request (no tags and an empty list of tags)."""
     request = {k: v for k, v in arguments.items() if k not in ("self", "client_token")}
-    return json.dumps({**request, **same_as}, sort_keys=True, default=str)
+    request.update(same_as)
+    if all(type(value) in _SCALARS for value in request.values()):
+        return tuple(request.items())
+    return _CANONICAL.encode(request)
 
 
-def idempotent_create(existing: Any, request: str, label: str) -> Any:
+#: One encoder for every fingerprint (`json.dumps` with options builds a new one per call).
+_CANONICAL = json.JSONEncoder(sort_keys=True, default=str)
+
+
+def idempotent_create(existing: Any, request: Fingerprint, label: str) -> Any:
     """The resource a create without client token answers when `existing` has its name (AWS's
     Welcome page): the same request, unmodified since, returns it; the same request after a
     change is a ConflictException; other parameters are an idempotent parameter mismatch."""
@@ -39,7 +53,7 @@ def idempotent_create(existing: Any, request: str, label: str) -> Any:
 
 @dataclasses.dataclass
 class Remembered:
-    fingerprint: str
+    fingerprint: Fingerprint
     resource_key: Any
     expires_at: datetime.datetime
 
@@ -48,7 +62,7 @@ class Remembered:
 class ClientTokens:
     tokens: dict[str, Remembered] = dataclasses.field(default_factory=dict)
 
-    def replay(self, token: Optional[str], request: str) -> Any:
+    def replay(self, token: Optional[str], request: Fingerprint) -> Any:
         """The key of the resource a live token created with the same request, else None.
 
         Raises ValidationException when the token was used with other parameters.
@@ -65,6 +79,6 @@ class ClientTokens:
             )
         return remembered.resource_key
 
-    def remember(self, token: Optional[str], request: str, resource_key: Any) -> None:
+    def remember(self, token: Optional[str], request: Fingerprint, resource_key: Any) -> None:
         if token:
             self.tokens[token] = Remembered(request, resource_key, utcnow() + LIFETIME)

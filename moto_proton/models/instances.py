@@ -15,7 +15,7 @@ from .describing import described
 from .idempotency import ClientTokens, fingerprint
 from .paging import OrderedIndex, Selection, instant, paged
 from .parts import BackendParts, stored
-from .tags import MAX_USER_TAGS
+from .tags import MAX_USER_TAGS, reserved_tag
 from .templates import SERVICE, TemplateVersion
 
 if TYPE_CHECKING:
@@ -122,13 +122,13 @@ class ServiceInstancesMixin(BackendParts):
         """A child's user tags: its parent's, then its own (own wins); above the limit the
         inherited ones are dropped first."""
         mine = {t["key"]: t["value"] for t in own or []}
-        parent = {
-            k: v
-            for k, v in self.tagger.get_tag_dict_for_resource(parent_arn).items()
-            if not k.lower().startswith("aws:") and k not in mine
-        }
-        room = max(0, MAX_USER_TAGS - len(mine))
-        inherited = dict(list(parent.items())[:room])
+        room = MAX_USER_TAGS - len(mine)
+        inherited: dict[str, str] = {}
+        for k, v in self.tagger.get_tag_dict_for_resource(parent_arn).items():
+            if len(inherited) >= room:
+                break
+            if k not in mine and not reserved_tag(k):
+                inherited[k] = v
         return [{"key": k, "value": v} for k, v in {**inherited, **mine}.items()]
 
     def new_instance(

@@ -95,30 +95,24 @@ def _environment_role(backend: Any, environment: Any) -> Optional[str]:
     return role
 
 
-def _bundle_plan(
-    backend: Any, deployment: Any, account_id: str, role: Optional[str], **what: Any
-) -> Optional[Plan]:
-    """The plan of a bundle's environment (`name`), instance (`service`, `instance`) or
-    pipeline (`service`, `pipeline`): rendered by `render_bundle`, the function behind
-    `moto-proton render`, with what only a deployment knows as its `context`."""
-    state = deployment.target_state
-    kind, folder = (
-        (ENVIRONMENT, "infrastructure")
-        if "name" in what
-        else (
-            SERVICE,
-            "pipeline_infrastructure" if what.get("pipeline") else "instance_infrastructure",
-        )
-    )
-    bundle = bundle_of(_version(backend, kind, state))
+#: Where each deployed resource's IaC file is: its template's kind and the bundle's folder.
+_IAC_FOLDERS: dict[str, tuple[TemplateKind, str]] = {
+    "ENVIRONMENT": (ENVIRONMENT, "infrastructure"),
+    "SERVICE_INSTANCE": (SERVICE, "instance_infrastructure"),
+    "SERVICE_PIPELINE": (SERVICE, "pipeline_infrastructure"),
+}
+
+
+def _iac_file(backend: Any, kind: str, state: dict[str, Any]) -> Optional[tuple[Any, str]]:
+    """The bundle of the version a deployment aims at and the path of its CloudFormation file
+    for the resource's kind; None without one (most deployments: no bundle)."""
+    template_kind, folder = _IAC_FOLDERS[kind]
+    bundle = bundle_of(_version(backend, template_kind, state))
     section = bundle.sections.get(folder) if bundle is not None else None
     found = section.cloudformation_file() if section is not None else None
     if bundle is None or found is None:
         return None
-    spec = state.get("spec") or ""
-    return Plan(
-        account_id, f"{folder}/{found[0]}", lambda: render_bundle(bundle, spec, **what), role
-    )
+    return bundle, f"{folder}/{found[0]}"
 
 
 def _pipeline_instances(backend: Any, service: Any) -> list[dict[str, Any]]:
@@ -186,51 +180,54 @@ def _component_plan(backend: Any, resource: Any, state: dict[str, Any]) -> Optio
 
 def plan(backend: Any, resource: Any, deployment: Any) -> Optional[Plan]:
     """What `deployment` of `resource` renders (None: not bundle-backed, nothing to provision):
-    the bundle, the spec and the names, with what only a deployment knows (outputs of the
-    environment and of the component, account, repository) as the renderer's context."""
+    the bundle, the spec and the names, rendered by `render_bundle` (the function behind
+    `moto-proton render`) with what only a deployment knows (outputs of the environment and of
+    the component, account, repository) as the renderer's context. That context is gathered
+    only once the version is known to have a bundle."""
     kind = resource.target_resource_type
+    state = deployment.target_state
+    if kind == "COMPONENT":
+        return _component_plan(backend, resource, state)
+    if kind not in _IAC_FOLDERS:
+        return None
+    if kind == "ENVIRONMENT" and resource.provisioning_repository is not None:
+        return None
+    found = _iac_file(backend, kind, state)
+    if found is None:
+        return None
+    bundle, path = found
+    what: dict[str, Any]
     if kind == "ENVIRONMENT":
-        if resource.provisioning_repository is not None:
-            return None
-        role = _environment_role(backend, resource)
-        return _bundle_plan(
-            backend, deployment, resource.environment_account_id, role, name=resource.name
-        )
-    if kind == "SERVICE_INSTANCE":
+        account, role = resource.environment_account_id, _environment_role(backend, resource)
+        what = {"name": resource.name}
+    elif kind == "SERVICE_INSTANCE":
         environment = backend.environments[resource.environment_name]
         env_view = _environment_view(backend, environment)
         component = _component_view(backend, resource.service_name, resource.name)
-        context: dict[str, Any] = {
-            "service": _service_view(backend.services[resource.service_name]),
-            "service_instance": {"components": {"default": component}, "environment": env_view},
-            "environment": env_view,
-        }
         account, role = environment.environment_account_id, _environment_role(backend, environment)
-        return _bundle_plan(
-            backend,
-            deployment,
-            account,
-            role,
-            service=resource.service_name,
-            instance=resource.name,
-            context=context,
-        )
-    if kind == "SERVICE_PIPELINE":
-        service = backend.services[resource.name]
-        context = {  # the service's instances replace the spec's (their own inputs, outputs)
-            "service": _service_view(service),
-            "service_instances": _pipeline_instances(backend, service),
+        what = {
+            "service": resource.service_name,
+            "instance": resource.name,
+            "context": {
+                "service": _service_view(backend.services[resource.service_name]),
+                "service_instance": {
+                    "components": {"default": component},
+                    "environment": env_view,
+                },
+                "environment": env_view,
+            },
         }
-        role = backend.account_settings.get("pipelineServiceRoleArn")
-        return _bundle_plan(
-            backend,
-            deployment,
-            backend.account_id,
-            role,
-            service=resource.name,
-            pipeline=True,
-            context=context,
-        )
-    if kind == "COMPONENT":
-        return _component_plan(backend, resource, deployment.target_state)
-    return None
+    else:  # SERVICE_PIPELINE
+        service = backend.services[resource.name]
+        account, role = backend.account_id, backend.account_settings.get("pipelineServiceRoleArn")
+        what = {
+            "service": resource.name,
+            "pipeline": True,
+            # The service's instances replace the spec's (their own inputs, outputs).
+            "context": {
+                "service": _service_view(service),
+                "service_instances": _pipeline_instances(backend, service),
+            },
+        }
+    spec = state.get("spec") or ""
+    return Plan(account, path, lambda: render_bundle(bundle, spec, **what), role)

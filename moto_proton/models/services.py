@@ -29,7 +29,7 @@ from ..specs import InstanceSpec, ServiceSpec, parse_service_spec, with_current_
 from .deployable import BUSY, DELETE_FAILED, DELETED, DELETING, Deployable, deletion_model
 from .deployments import FAILED, SUCCEEDED
 from .describing import described
-from .idempotency import fingerprint, idempotent_create
+from .idempotency import Fingerprint, fingerprint, idempotent_create
 from .instances import ServiceInstance
 from .paging import OrderedIndex, Selection, paged
 from .parts import BackendParts, found, live, stored
@@ -50,7 +50,7 @@ class Service:
         description: Optional[str],
         repository: dict[str, Optional[str]],
         created_at: datetime.datetime,
-        created_with: str,
+        created_with: Fingerprint,
     ):
         self.name = name
         self.arn = arn

@@ -27,7 +27,8 @@ def new_tagger() -> TaggingService:
     return TaggingService(tag_name="tags", key_name="key", value_name="value")
 
 
-def _reserved(key: str) -> bool:
+def reserved_tag(key: str) -> bool:
+    """Whether the key is AWS's (`aws:...`, any case): users can't set those."""
     return key.lower().startswith("aws:")
 
 
@@ -49,7 +50,7 @@ def check_tags(tags: Optional[list[dict[str, str]]]) -> None:
                     f"Tag {part} {tag[part]!r} has a character that isn't allowed: {refused!r}. "
                     f"Tags may hold letters, numbers, spaces and {' '.join(TAG_PUNCTUATION)}."
                 )
-        if _reserved(tag["key"]):
+        if reserved_tag(tag["key"]):
             raise ValidationException(
                 f"Tag key {tag['key']} is not allowed: keys that begin with 'aws:' are "
                 "reserved for AWS."
@@ -71,7 +72,7 @@ class TagsMixin(BackendParts):
         check_tags(tags)
         current = self.tagger.get_tag_dict_for_resource(arn)
         current.update({t["key"]: t["value"] for t in tags or []})
-        user_tags = [k for k in current if not _reserved(k)]
+        user_tags = [k for k in current if not reserved_tag(k)]
         if len(user_tags) > MAX_USER_TAGS:
             raise ValidationException(
                 f"A resource can have at most {MAX_USER_TAGS} tags; {arn} would have "
@@ -112,7 +113,7 @@ class TagsMixin(BackendParts):
     def untag_resource(self, resource_arn: str, tag_keys: list[str]) -> dict[str, Any]:
         self._check_taggable(resource_arn, "UntagResource")
         for key in tag_keys:
-            if _reserved(key):
+            if reserved_tag(key):
                 raise ValidationException(
                     f"Tag key {key} can't be removed: keys that begin with 'aws:' are AWS's."
                 )

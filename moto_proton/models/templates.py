@@ -20,7 +20,7 @@ from ..exceptions import ConflictException, ResourceNotFoundException, Validatio
 from ..provisioning.events import status_change
 from ..quotas import enforce_quota
 from .describing import described
-from .idempotency import fingerprint, idempotent_create
+from .idempotency import Fingerprint, fingerprint, idempotent_create
 from .paging import OrderedIndex, Selection, paged
 from .parts import BackendParts, stored
 
@@ -99,6 +99,18 @@ class TemplateVersion(ManagedState):
     def key(self) -> tuple[int, int]:
         return version_key(self.major, self.minor)
 
+    @property
+    def status(self) -> Optional[str]:
+        """moto's state manager moves a version on from REGISTERING only; once past it, no
+        transition leads anywhere and the status is the one held (read on every deployment
+        and listing, without asking the state manager)."""
+        held = getattr(self, "_status", REGISTERING)
+        return held if held != REGISTERING else ManagedState.status.fget(self)  # type: ignore[attr-defined]
+
+    @status.setter
+    def status(self, value: str) -> None:
+        ManagedState.status.fset(self, value)  # type: ignore[attr-defined]
+
     def fail_registration(self, message: str) -> None:
         """Registration ends REGISTRATION_FAILED (a bad or missing bundle)."""
         ManagedState.__init__(self, self.kind.version_model, [(REGISTERING, REGISTRATION_FAILED)])
@@ -156,7 +168,7 @@ class Template:
     created_at: datetime.datetime
     last_modified_at: datetime.datetime
     #: The parameters it was created with, to tell an idempotent retry of the create.
-    created_with: str = ""
+    created_with: Fingerprint = ""
     #: Whether a user changed it since (a retry of its create is then a ConflictException).
     modified: bool = False
     versions: dict[tuple[int, int], TemplateVersion] = dataclasses.field(default_factory=dict)
@@ -191,8 +203,12 @@ class Template:
         status_change(self.kind.label.title(), self.arn, detail)
 
     def recommended_minor(self, major: str) -> Optional[str]:
-        published = self.published(major)
-        return published[-1].minor if published else None
+        latest = max(
+            (v for v in self.versions.values() if v.status == PUBLISHED and v.major == major),
+            key=lambda v: v.key,
+            default=None,
+        )
+        return latest.minor if latest is not None else None
 
     def recommended_version(self) -> Optional[TemplateVersion]:
         published = self.published()
@@ -261,19 +277,19 @@ class TemplatesMixin(BackendParts):
         self, template: Template, major: str, minor: Optional[str]
     ) -> TemplateVersion:
         """The PUBLISHED version `major.minor` (the recommended minor when `minor` is None)."""
-        title = template.kind.label.capitalize()
         if minor is None:
             minor = template.recommended_minor(major)
             if minor is None:
                 raise ValidationException(
-                    f"{title} {template.name} has no published version in major version {major}."
+                    f"{template.kind.label.capitalize()} {template.name} has no published "
+                    f"version in major version {major}."
                 )
         version = template.version(major, minor)
         if version is None:
             raise missing_version(template, major, minor)
         if version.status != PUBLISHED:
             raise ValidationException(
-                f"{title} version {template.name}:{version.major}.{version.minor} "
+                f"{template.kind.label.capitalize()} version {template.name}:{version.major}.{version.minor} "
                 f"is {version.status}; only a PUBLISHED version can be deployed."
             )
         return version

@@ -19,7 +19,7 @@ from ..extras import PROVISIONING_INSTALL_HINT, RENDERING_MODULES, first_missing
 from ..specs import parse_environment_spec, parse_service_spec
 from ..switches import bundles_required, modelled_resources_required
 from .bundle import Bundle, BundleError, read_bundle
-from .events import DEPLOYED_KINDS, resource_detail, status_change
+from .events import DEPLOYED_KINDS, listened_to, resource_detail, status_change
 from .inputs import check_inputs, check_type
 from .offline import (
     RenderFault,
@@ -463,7 +463,7 @@ def status_changed(backend: Any, resource: Any, previous: Optional[str], status:
         release(backend, resource)
         status = "DELETED"
     kind = DEPLOYED_KINDS.get(resource.target_resource_type)
-    if kind is None:
+    if kind is None or not listened_to(resource.arn):
         return
     status_change(kind, resource.arn, resource_detail(resource, status, previous))
     deployment = backend.deployments.get(resource.last_attempted_deployment_id)

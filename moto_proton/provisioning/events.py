@@ -1,10 +1,45 @@
 """Proton's EventBridge events on moto's default bus, best effort: only where the owning
 account has rules on its default bus (nothing else would see them), never failing a call."""
 
+import functools
 import json
 from typing import Any, Optional
 
 SOURCE = "aws.proton"
+
+
+@functools.cache
+def _events_backends() -> Any:
+    """moto's events backends, imported once; None without them (nobody to deliver to)."""
+    try:
+        from moto.events.models import events_backends
+    except Exception:
+        return None
+    return events_backends
+
+
+def _default_bus_with_rules(account_id: str, region: str) -> Any:
+    """The events backend of the account and Region when its default bus has rules (only
+    then would anything see an event), else None."""
+    events_backends = _events_backends()
+    if events_backends is None or account_id not in dict.keys(events_backends):
+        return None
+    regional = events_backends[account_id]
+    if not dict.__contains__(regional, region):  # its `in` says yes to any Region
+        return None
+    backend = regional[region]
+    bus = backend.event_buses.get("default")
+    return backend if bus is not None and bus.rules else None
+
+
+def listened_to(arn: str) -> bool:
+    """Whether events about the resource `arn` names would reach a rule (see `status_change`):
+    callers skip building events nobody would see."""
+    parts = arn.split(":", 5)
+    try:
+        return _default_bus_with_rules(parts[4], parts[3]) is not None
+    except Exception:
+        return False
 
 
 def _put_event(
@@ -15,18 +50,8 @@ def _put_event(
     resource_arn: Optional[str] = None,
 ) -> None:
     try:
-        from moto.events.models import events_backends
-    except Exception:  # moto's events backend missing: nobody to deliver to
-        return
-    try:
-        if account_id not in dict.keys(events_backends):
-            return
-        regional = events_backends[account_id]
-        if not dict.__contains__(regional, region):  # its `in` says yes to any Region
-            return
-        backend = regional[region]
-        bus = backend.event_buses.get("default")
-        if bus is None or not bus.rules:
+        backend = _default_bus_with_rules(account_id, region)
+        if backend is None:
             return
         backend.put_events(
             [
