@@ -66,11 +66,14 @@ def _check_content_type(headers: Any) -> None:
         )
 
 
+_MOTO_INFLATES = hasattr(BaseResponse, "decompress_request_body")
+
+
 def _still_gzipped(request: Any) -> bool:
     """Whether moto still has to inflate this body. moto >= 5.2.5 inflates it once itself (in
     `decompress_request_body`); older servers inflate it before `setup_class` too, which then
     inflated it again, so there only a body still gzipped may be inflated."""
-    if hasattr(BaseResponse, "decompress_request_body"):
+    if _MOTO_INFLATES:
         return True
     body = request.body if hasattr(request, "body") else request.data
     return isinstance(body, bytes) and body[:2] == b"\x1f\x8b"
@@ -100,6 +103,12 @@ class ProtonResponse(BaseResponse):
 
     @property
     def proton_backend(self) -> ProtonBackend:
+        # The backend of a known account and Region is read straight from moto's mappings,
+        # whose own lookup takes a lock to make a missing one.
+        known = dict.get(proton_backends, self.current_account)
+        backend = None if known is None else dict.get(known, self.region)
+        if backend is not None:
+            return backend  # type: ignore[no-any-return]
         regions = proton_backends[self.current_account]
         try:
             return regions[self.region]  # type: ignore[no-any-return]
@@ -241,7 +250,8 @@ class BotocoreProtonResponse(ProtonResponse):
         self.method = request.method
         self.querystring = {}
         self.headers = headers
-        if "host" not in headers:  # moto adds it to the request, where later handlers see it
+        # A missing Host header: moto adds it to the request, where later handlers see it.
+        if not dict.__contains__(headers, "host"):
             headers["host"] = request.url.split("/")[2]
             if request_host:
                 request.headers["host"] = headers["host"]

@@ -77,8 +77,9 @@ def _output_converter(operation: OperationModel) -> Callable[[Any], Any]:
     return _compile(shape, {}) or dict
 
 
-#: One encoder for every answer (`json.dumps` with options builds a new one per call).
-_COMPACT = json.JSONEncoder(separators=(",", ":"))
+#: One encoder for every answer (`json.dumps` with options builds a new one per call). The
+#: converters build a new tree for each answer, which holds no cycle to look for.
+_COMPACT = json.JSONEncoder(separators=(",", ":"), check_circular=False)
 
 
 def response_body(operation: OperationModel, result: dict[str, Any]) -> str:

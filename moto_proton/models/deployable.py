@@ -112,7 +112,9 @@ class VersionedDeployable(Deployable):
             "templateMinorVersion": self.template_minor_version,
             "spec": self.spec,
         }
-        return {k: v for k, v in state.items() if v is not None}
+        if None in state.values():
+            return {k: v for k, v in state.items() if v is not None}
+        return state
 
     def apply(self, state: dict[str, Any]) -> None:
         self.template_name = state["templateName"]
