@@ -45,12 +45,16 @@ def reset_quotas() -> None:
         _overrides.clear()
 
 
+#: Each quota's environment variable.
+_ENVIRONMENT_NAMES = {name: f"MOTO_PROTON_QUOTA_{name.upper()}" for name in DEFAULT_QUOTAS}
+
+
 def get_quota(name: str) -> int:
     """The quota in force: override, then environment variable, then AWS's default."""
     _check_name(name)
     if name in _overrides:
         return _overrides[name]
-    from_env = os.environ.get(f"MOTO_PROTON_QUOTA_{name.upper()}")
+    from_env = os.environ.get(_ENVIRONMENT_NAMES[name])
     if from_env is not None:
         try:
             return int(from_env)

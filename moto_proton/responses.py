@@ -97,6 +97,15 @@ def _operation(target: str) -> OperationModel:
     return model.operation_model(name)
 
 
+@functools.cache
+def _python_names(operation: OperationModel) -> tuple[str, dict[str, str]]:
+    """The backend method of an operation and its argument for each input member
+    (`CreateService`: `create_service`; `templateName`: `template_name`)."""
+    shape = operation.input_shape
+    members = shape.members if shape is not None else {}  # type: ignore[attr-defined]
+    return xform_name(operation.name), {name: xform_name(name) for name in members}
+
+
 class ProtonResponse(BaseResponse):
     def __init__(self) -> None:
         super().__init__(service_name="proton")
@@ -140,10 +149,11 @@ class ProtonResponse(BaseResponse):
                 raise UnknownOperationException("Missing header X-Amz-Target")
             operation = _operation(target)
             params = parse_and_validate(operation, self.body)
-            handler = getattr(self.proton_backend, xform_name(operation.name), None)
+            method, arguments = _python_names(operation)
+            handler = getattr(self.proton_backend, method, None)
             if handler is None:
                 raise NotImplementedYetException(operation.name)
-            kwargs = {xform_name(name): value for name, value in params.items()}
+            kwargs = {arguments[name]: value for name, value in params.items()}
             with PROTON_LOCK:
                 result = handler(**kwargs)
         except ProtonError as error:

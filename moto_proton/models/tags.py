@@ -70,14 +70,15 @@ class TagsMixin(BackendParts):
     ) -> None:
         """Tag a resource (new or existing) with user tags, checked, and AWS's own tags."""
         check_tags(tags)
-        current = self.tagger.get_tag_dict_for_resource(arn)
-        current.update({t["key"]: t["value"] for t in tags or []})
-        user_tags = [k for k in current if not reserved_tag(k)]
-        if len(user_tags) > MAX_USER_TAGS:
-            raise ValidationException(
-                f"A resource can have at most {MAX_USER_TAGS} tags; {arn} would have "
-                f"{len(user_tags)}."
-            )
+        if tags:  # without user tags, the count of the resource's own can't grow
+            current = self.tagger.get_tag_dict_for_resource(arn)
+            current.update({t["key"]: t["value"] for t in tags})
+            user_tags = [k for k in current if not reserved_tag(k)]
+            if len(user_tags) > MAX_USER_TAGS:
+                raise ValidationException(
+                    f"A resource can have at most {MAX_USER_TAGS} tags; {arn} would have "
+                    f"{len(user_tags)}."
+                )
         everything = list(tags or []) + [{"key": k, "value": v} for k, v in (managed or {}).items()]
         if everything:
             self.tagger.tag_resource(arn, everything)
