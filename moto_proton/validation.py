@@ -13,7 +13,7 @@ import re
 from collections.abc import Callable
 from typing import Any, Optional
 
-from botocore.model import OperationModel, Shape
+from botocore.model import OperationModel
 
 from .exceptions import SerializationException, ValidationException
 
@@ -53,8 +53,10 @@ def _show(value: Any, depth: int = 0) -> str:
 
 
 #: A compiled check of one shape: `check(value, path, errors)` appends what `value`, found at
-#: `path`, fails (nothing when it passes).
-Check = Callable[[Any, str, list[str]], None]
+#: `path`, fails (nothing when it passes), and gives the value the backend sees: without the
+#: members the model does not know and without nulls, at every level (so that backends, and
+#: the client-token fingerprints they keep, see only the model's members).
+Check = Callable[[Any, str, list[str]], Any]
 
 
 def _fail(errors: list[str], value: Any, path: str, constraint: str) -> None:
@@ -103,22 +105,22 @@ def _structure(shape: Any, seen: dict[str, Optional[Check]]) -> Check:
     ]
     tagged_union = getattr(shape, "is_tagged_union", False)
 
-    def check(value: Any, path: str, errors: list[str]) -> None:
+    def check(value: Any, path: str, errors: list[str]) -> Any:
         if not isinstance(value, dict):
             _fail(errors, value, path, "Member must be a structure")
-            return
+            return value
         prefix = f"{path}." if path else ""
+        known = {}
         for name, member_check, is_required in members:
             member_value = value.get(name)
             if member_value is None:
                 if is_required:
                     _fail(errors, None, prefix + name, "Member must not be null")
                 continue
-            member_check(member_value, prefix + name, errors)
-        if tagged_union and path:
-            chosen = [name for name, _, _ in members if value.get(name) is not None]
-            if len(chosen) != 1:
-                _fail(errors, value, path, "Member must have exactly one member set")
+            known[name] = member_check(member_value, prefix + name, errors)
+        if tagged_union and path and len(known) != 1:
+            _fail(errors, value, path, "Member must have exactly one member set")
+        return known
 
     return check
 
@@ -139,17 +141,19 @@ def _length(shape: Any) -> Check:
 def _list(shape: Any, item_check: Check) -> Check:
     length = _length(shape)
 
-    def check(value: Any, path: str, errors: list[str]) -> None:
+    def check(value: Any, path: str, errors: list[str]) -> Any:
         if not isinstance(value, list):
             _fail(errors, value, path, "Member must be a list")
-            return
+            return value
         length(value, path, errors)
+        known = []
         for index, item in enumerate(value, start=1):
             item_path = f"{path}.{index}.member"
             if item is None:
                 _fail(errors, None, item_path, "Member must not be null")
             else:
-                item_check(item, item_path, errors)
+                known.append(item_check(item, item_path, errors))
+        return known
 
     return check
 
@@ -157,15 +161,17 @@ def _list(shape: Any, item_check: Check) -> Check:
 def _map(shape: Any, key_check: Check, value_check: Check) -> Check:
     length = _length(shape)
 
-    def check(value: Any, path: str, errors: list[str]) -> None:
+    def check(value: Any, path: str, errors: list[str]) -> Any:
         if not isinstance(value, dict):
             _fail(errors, value, path, "Member must be a map")
-            return
+            return value
         length(value, path, errors)
+        known = {}
         for key, item in value.items():
             key_check(key, f"{path}.{key}.key", errors)
             if item is not None:
-                value_check(item, f"{path}.{key}.value", errors)
+                known[key] = value_check(item, f"{path}.{key}.value", errors)
+        return known
 
     return check
 
@@ -177,10 +183,10 @@ def _string(shape: Any) -> Check:
     compiled = _pattern(pattern) if pattern is not None else None
     enum = meta.get("enum")
 
-    def check(value: Any, path: str, errors: list[str]) -> None:
+    def check(value: Any, path: str, errors: list[str]) -> Any:
         if not isinstance(value, str):
             _fail(errors, value, path, "Member must be a string")
-            return
+            return value
         if low is not None and len(value) < low:
             _fail(errors, value, path, f"Member must have length greater than or equal to {low}")
         if high is not None and len(value) > high:
@@ -190,6 +196,7 @@ def _string(shape: Any) -> Check:
             _fail(errors, value, path, f"Member must satisfy regular expression pattern: {pattern}")
         if enum is not None and value not in enum:
             _fail(errors, value, path, f"Member must satisfy enum value set: [{', '.join(enum)}]")
+        return value
 
     return check
 
@@ -200,59 +207,45 @@ def _number(shape: Any) -> Check:
     types = _NUMBER_TYPES[kind]
     low, high = meta.get("min"), meta.get("max")
 
-    def check(value: Any, path: str, errors: list[str]) -> None:
+    def check(value: Any, path: str, errors: list[str]) -> Any:
         if isinstance(value, bool) or not isinstance(value, types):
             _fail(errors, value, path, f"Member must be of type {kind}")
-            return
+            return value
         if low is not None and value < low:
             _fail(errors, value, path, f"Member must have value greater than or equal to {low}")
         if high is not None and value > high:
             _fail(errors, value, path, f"Member must have value less than or equal to {high}")
+        return value
 
     return check
 
 
-def _boolean(value: Any, path: str, errors: list[str]) -> None:
+def _boolean(value: Any, path: str, errors: list[str]) -> Any:
     if not isinstance(value, bool):
         _fail(errors, value, path, "Member must be a boolean")
+    return value
 
 
-def _timestamp(value: Any, path: str, errors: list[str]) -> None:
+def _timestamp(value: Any, path: str, errors: list[str]) -> Any:
     if isinstance(value, bool) or not isinstance(value, (int, float, str)):
         _fail(errors, value, path, "Member must be a timestamp")
+    return value
 
 
-def _blob(value: Any, path: str, errors: list[str]) -> None:
+def _blob(value: Any, path: str, errors: list[str]) -> Any:
     if not isinstance(value, str):
         _fail(errors, value, path, "Member must be a base64-encoded string")
+    return value
 
 
-def _anything(value: Any, path: str, errors: list[str]) -> None:
-    pass
+def _anything(value: Any, path: str, errors: list[str]) -> Any:
+    return value
 
 
 def validation_message(errors: list[str]) -> str:
     count = len(errors)
     noun = "error" if count == 1 else "errors"
     return f"{count} validation {noun} detected: " + "; ".join(errors)
-
-
-def _known(shape: Shape, value: Any) -> Any:
-    """`value` without the members the model does not know and without nulls, at every level
-    (so that backends, and the client-token fingerprints they keep, see only the model's
-    members)."""
-    kind = shape.type_name
-    if kind == "structure" and isinstance(value, dict):
-        members = shape.members  # type: ignore[attr-defined]
-        return {
-            k: _known(members[k], v) for k, v in value.items() if v is not None and k in members
-        }
-    if kind == "list" and isinstance(value, list):
-        return [_known(shape.member, item) for item in value]  # type: ignore[attr-defined]
-    if kind == "map" and isinstance(value, dict):
-        inner = shape.value  # type: ignore[attr-defined]
-        return {k: _known(inner, v) for k, v in value.items() if v is not None}
-    return value
 
 
 #: The members of recent bodies of at most CACHED_BODY characters whose members are all text,
@@ -308,8 +301,7 @@ def _parse_and_validate(operation: OperationModel, body: str) -> dict[str, Any]:
     if check is None:
         return {}
     errors: list[str] = []
-    check(params, "", errors)
+    known: dict[str, Any] = check(params, "", errors)
     if errors:
         raise ValidationException(validation_message(errors))
-    known: dict[str, Any] = _known(operation.input_shape, params)
     return known
