@@ -26,7 +26,6 @@ a moto outside the range this was checked against, or missing one of the functio
 nothing is installed and every request takes moto's path.
 """
 
-import os
 import random
 import re
 import string
@@ -40,6 +39,7 @@ from moto.moto_api._internal import mock_random
 from moto.utilities.aws_headers import gen_amzn_requestid_long
 
 from ._plugin import SERVICE, _release
+from .environment import environment_value
 from .responses import NO_ACCESS_KEY, BotocoreProtonResponse, LowerCaseHeaders
 
 #: The moto releases whose request path the shortcuts were checked against: 5.1.22 and 5.2.1,
@@ -279,7 +279,8 @@ def _shortcut(moto: dict[str, Any]) -> Callable[[Any], Any]:
             not url.startswith(URL_PREFIXES)
             or not isinstance(request, AWSPreparedRequest)  # not a `requests` call, say
             or not _enabled[0]
-            or CUSTOM_ENDPOINTS in os.environ  # may map any host to S3: moto's path sees to it
+            or environment_value(CUSTOM_ENDPOINTS)
+            is not None  # may map any host to S3: moto's path sees to it
             or not _routed_to_proton(url, moto)
         ):
             return original(request)

@@ -4,9 +4,9 @@ Precedence: `set_quota()` from Python, then `MOTO_PROTON_QUOTA_<NAME>` in the en
 then AWS's default. A moto reset keeps overrides; `reset_quotas()` drops them.
 """
 
-import os
 import threading
 
+from .environment import environment_value
 from .exceptions import ServiceQuotaExceededException
 
 #: Defaults from AWS's quota table (per account per Region).
@@ -54,7 +54,7 @@ def get_quota(name: str) -> int:
     _check_name(name)
     if name in _overrides:
         return _overrides[name]
-    from_env = os.environ.get(_ENVIRONMENT_NAMES[name])
+    from_env = environment_value(_ENVIRONMENT_NAMES[name])
     if from_env is not None:
         try:
             return int(from_env)

@@ -7,7 +7,6 @@ means adding its backend method; nothing here changes.
 
 import functools
 import logging
-import os
 import re
 import time
 import zlib
@@ -25,6 +24,7 @@ from moto.utilities.utils import PARTITION_NAMES, get_partition
 from werkzeug.http import http_date
 
 from .api_model import service_model
+from .environment import environment_value
 from .exceptions import (
     CONTENT_TYPE,
     InternalServerException,
@@ -240,7 +240,7 @@ class BotocoreProtonResponse(ProtonResponse):
         """moto's reading (`BaseResponse.get_current_account`), in its order: MOTO_ACCOUNT_ID,
         the x-moto-account-id header, the account whose IAM holds the access key, moto's
         default account."""
-        account = os.environ.get("MOTO_ACCOUNT_ID")
+        account = environment_value("MOTO_ACCOUNT_ID")
         if account is not None:
             return account
         account = dict.get(self.headers, "x-moto-account-id")

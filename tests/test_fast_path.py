@@ -309,3 +309,52 @@ def test_a_kept_yaml_document_is_a_new_copy_for_every_reader():
     for _ in range(2):
         with pytest.raises(YamlFault):
             read_yaml("a: [1, 2")
+
+
+def _accounts_session() -> list[str]:
+    """The account of each template made: by STS credentials of another account, by
+    MOTO_ACCOUNT_ID, by moto's test credentials (which carry no key moto can read)."""
+    sts = boto3.client("sts", region_name="us-east-1")
+    credentials = sts.assume_role(
+        RoleArn="arn:aws:iam::111111111111:role/r", RoleSessionName="bench"
+    )["Credentials"]
+    assumed = boto3.client(
+        "proton",
+        region_name="us-east-1",
+        aws_access_key_id=credentials["AccessKeyId"],
+        aws_secret_access_key=credentials["SecretAccessKey"],
+        aws_session_token=credentials["SessionToken"],
+    )
+    made = [assumed.create_environment_template(name="by-sts")["environmentTemplate"]["arn"]]
+    default = boto3.client("proton", region_name="us-east-1")
+    made.append(
+        default.create_environment_template(name="by-default")["environmentTemplate"]["arn"]
+    )
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("MOTO_ACCOUNT_ID", "333333333333")
+        made.append(
+            default.create_environment_template(name="by-env")["environmentTemplate"]["arn"]
+        )
+    return [arn.split(":")[4] for arn in made]
+
+
+@needs_shortcut
+def test_the_account_of_a_call_is_moto_s_on_both_paths(aws_credentials, shortcut_calls):
+    fast, generic = _on_the_shortcut_and_off(_accounts_session)
+    assert fast == generic == ["111111111111", "123456789012", "333333333333"]
+    assert len(shortcut_calls) == 3
+
+
+def test_environment_values_read_as_os_environ_get_reads_them(monkeypatch):
+    from moto_proton.environment import environment_value
+
+    monkeypatch.setenv("MOTO_PROTON_TEST_VALUE", "x")
+    monkeypatch.setenv("MOTO_PROTON_TEST_EMPTY", "")
+    monkeypatch.delenv("MOTO_PROTON_TEST_UNSET", raising=False)
+    assert environment_value("MOTO_PROTON_TEST_VALUE") == "x"
+    assert environment_value("MOTO_PROTON_TEST_EMPTY") == ""
+    assert environment_value("MOTO_PROTON_TEST_UNSET") is None
+    # A test may put a plain dict in its place: it is asked as usual.
+    monkeypatch.setattr("os.environ", {"MOTO_PROTON_TEST_UNSET": "y"})
+    assert environment_value("MOTO_PROTON_TEST_UNSET") == "y"
+    assert environment_value("MOTO_PROTON_TEST_VALUE") is None
