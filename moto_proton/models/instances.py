@@ -122,9 +122,12 @@ class ServiceInstancesMixin(BackendParts):
         """A child's user tags: its parent's, then its own (own wins); above the limit the
         inherited ones are dropped first."""
         mine = {t["key"]: t["value"] for t in own or []}
+        parent = self.tagger.get_tag_dict_for_resource(parent_arn)
+        if not mine and all(reserved_tag(k) for k in parent):
+            return []
         room = MAX_USER_TAGS - len(mine)
         inherited: dict[str, str] = {}
-        for k, v in self.tagger.get_tag_dict_for_resource(parent_arn).items():
+        for k, v in parent.items():
             if len(inherited) >= room:
                 break
             if k not in mine and not reserved_tag(k):
