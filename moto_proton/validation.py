@@ -220,22 +220,23 @@ def _number(shape: Any) -> Check:
     return check
 
 
-def _boolean(value: Any, path: str, errors: list[str]) -> Any:
-    if not isinstance(value, bool):
-        _fail(errors, value, path, "Member must be a boolean")
-    return value
+def _type_check(accepts: Callable[[Any], bool], constraint: str) -> Check:
+    """The check of a shape that only constrains the value's JSON type."""
+
+    def check(value: Any, path: str, errors: list[str]) -> Any:
+        if not accepts(value):
+            _fail(errors, value, path, constraint)
+        return value
+
+    return check
 
 
-def _timestamp(value: Any, path: str, errors: list[str]) -> Any:
-    if isinstance(value, bool) or not isinstance(value, (int, float, str)):
-        _fail(errors, value, path, "Member must be a timestamp")
-    return value
-
-
-def _blob(value: Any, path: str, errors: list[str]) -> Any:
-    if not isinstance(value, str):
-        _fail(errors, value, path, "Member must be a base64-encoded string")
-    return value
+_boolean = _type_check(lambda value: isinstance(value, bool), "Member must be a boolean")
+_timestamp = _type_check(
+    lambda value: not isinstance(value, bool) and isinstance(value, (int, float, str)),
+    "Member must be a timestamp",
+)
+_blob = _type_check(lambda value: isinstance(value, str), "Member must be a base64-encoded string")
 
 
 def _anything(value: Any, path: str, errors: list[str]) -> Any:
