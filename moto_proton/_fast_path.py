@@ -40,7 +40,7 @@ from moto.utilities.aws_headers import gen_amzn_requestid_long
 
 from ._plugin import SERVICE, _release
 from .environment import environment_value
-from .responses import NO_ACCESS_KEY, BotocoreProtonResponse, LowerCaseHeaders
+from .responses import MAX_URLS, NO_ACCESS_KEY, BotocoreProtonResponse, LowerCaseHeaders
 
 #: The moto releases whose request path the shortcuts were checked against: 5.1.22 and 5.2.1,
 #: and 5.2.5 and 5.2.6, which build a werkzeug request in `process_request` (told apart by
@@ -49,8 +49,6 @@ CHECKED_MOTO = ((5, 1, 22), (5, 3))
 #: Only such URLs can take the shortcut; any other request pays one `startswith`.
 URL_PREFIXES = ("https://proton.", "http://proton.")
 HOST_PREFIX = "proton."
-#: At most this many URLs are remembered (a test may invent Regions); beyond it, moto's path.
-MAX_URLS = 1024
 CUSTOM_ENDPOINTS = "MOTO_S3_CUSTOM_ENDPOINTS"
 
 _lock = threading.Lock()
@@ -231,8 +229,13 @@ def _read_headers_at_once(mapping: Any) -> Optional[tuple[LowerCaseHeaders, Writ
         return None
     if any(type(value) is not str for value in values):
         return None
-    decoded = [(key, text) for key, text in zip(entries, values) if entries[key] is not text]
-    return LowerCaseHeaders(zip(names, values)), lambda: entries.update(decoded)
+
+    def write_back() -> None:
+        entries.update(
+            [(key, text) for key, text in zip(entries, values) if entries[key] is not text]
+        )
+
+    return LowerCaseHeaders(zip(names, values)), write_back
 
 
 def _checked_host(headers: LowerCaseHeaders, url: str) -> Optional[LowerCaseHeaders]:

@@ -189,10 +189,11 @@ class LowerCaseHeaders(dict[str, str]):
         super().__setitem__(name.lower(), value)
 
 
-#: URL -> the Region and partition it names, for at most MAX_URLS URLs (a test may invent
-#: Regions); others are read on every request.
-_url_regions: dict[str, tuple[str, str]] = {}
+#: At most this many URLs are remembered, here and by the shortcut's routing (a test may
+#: invent Regions); others are read on every request.
 MAX_URLS = 1024
+#: URL -> the Region and partition it names.
+_url_regions: dict[str, tuple[str, str]] = {}
 
 #: The last second formatted for the Date header, and its text (one formatting per second).
 _last_date: tuple[Any, str] = (None, "")

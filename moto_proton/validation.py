@@ -178,7 +178,7 @@ def _map(shape: Any, key_check: Check, value_check: Check) -> Check:
 
 def _string(shape: Any) -> Check:
     meta = shape.metadata
-    low, high = meta.get("min"), meta.get("max")
+    length = _length(shape)
     pattern = meta.get("pattern")
     compiled = _pattern(pattern) if pattern is not None else None
     enum = meta.get("enum")
@@ -187,10 +187,7 @@ def _string(shape: Any) -> Check:
         if not isinstance(value, str):
             _fail(errors, value, path, "Member must be a string")
             return value
-        if low is not None and len(value) < low:
-            _fail(errors, value, path, f"Member must have length greater than or equal to {low}")
-        if high is not None and len(value) > high:
-            _fail(errors, value, path, f"Member must have length less than or equal to {high}")
+        length(value, path, errors)
         # Java's matches(): the whole value, not a prefix of it.
         if compiled is not None and not compiled.fullmatch(value):
             _fail(errors, value, path, f"Member must satisfy regular expression pattern: {pattern}")

@@ -112,9 +112,7 @@ class VersionedDeployable(Deployable):
             "templateMinorVersion": self.template_minor_version,
             "spec": self.spec,
         }
-        if None in state.values():
-            return {k: v for k, v in state.items() if v is not None}
-        return state
+        return {k: v for k, v in state.items() if v is not None}
 
     def apply(self, state: dict[str, Any]) -> None:
         self.template_name = state["templateName"]

@@ -123,8 +123,6 @@ class ServiceInstancesMixin(BackendParts):
         inherited ones are dropped first."""
         mine = {t["key"]: t["value"] for t in own or []}
         parent = self.tagger.get_tag_dict_for_resource(parent_arn)
-        if not mine and all(reserved_tag(k) for k in parent):
-            return []
         room = MAX_USER_TAGS - len(mine)
         inherited: dict[str, str] = {}
         for k, v in parent.items():

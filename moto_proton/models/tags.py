@@ -79,10 +79,9 @@ class TagsMixin(BackendParts):
                     f"A resource can have at most {MAX_USER_TAGS} tags; {arn} would have "
                     f"{len(user_tags)}."
                 )
-        if tags:
-            self.tagger.tag_resource(arn, list(tags))
-        if managed:  # AWS's own, after the user's: into the tagger's record as they are
-            self.tagger.tags.setdefault(arn, {}).update(managed)
+        everything = list(tags or []) + [{"key": k, "value": v} for k, v in (managed or {}).items()]
+        if everything:
+            self.tagger.tag_resource(arn, everything)
 
     def drop_tags(self, arn: str) -> None:
         self.tagger.delete_all_tags_for_resource(arn)

@@ -203,12 +203,8 @@ class Template:
         status_change(self.kind.label.title(), self.arn, detail)
 
     def recommended_minor(self, major: str) -> Optional[str]:
-        latest = max(
-            (v for v in self.versions.values() if v.status == PUBLISHED and v.major == major),
-            key=lambda v: v.key,
-            default=None,
-        )
-        return latest.minor if latest is not None else None
+        published = self.published(major)
+        return published[-1].minor if published else None
 
     def recommended_version(self) -> Optional[TemplateVersion]:
         published = self.published()
@@ -277,19 +273,19 @@ class TemplatesMixin(BackendParts):
         self, template: Template, major: str, minor: Optional[str]
     ) -> TemplateVersion:
         """The PUBLISHED version `major.minor` (the recommended minor when `minor` is None)."""
+        title = template.kind.label.capitalize()
         if minor is None:
             minor = template.recommended_minor(major)
             if minor is None:
                 raise ValidationException(
-                    f"{template.kind.label.capitalize()} {template.name} has no published "
-                    f"version in major version {major}."
+                    f"{title} {template.name} has no published version in major version {major}."
                 )
         version = template.version(major, minor)
         if version is None:
             raise missing_version(template, major, minor)
         if version.status != PUBLISHED:
             raise ValidationException(
-                f"{template.kind.label.capitalize()} version {template.name}:{version.major}.{version.minor} "
+                f"{title} version {template.name}:{version.major}.{version.minor} "
                 f"is {version.status}; only a PUBLISHED version can be deployed."
             )
         return version
